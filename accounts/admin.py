@@ -1,0 +1,61 @@
+from django.contrib import admin
+
+from accounts.models import AuditEvent, Notification, SocialProfile, Team, TeamMembership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+    autocomplete_fields = ["team"]
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ["email", "display_name", "is_admin", "is_active", "date_joined"]
+    list_filter = ["is_admin", "is_active", "language"]
+    search_fields = ["email", "display_name"]
+    ordering = ["email"]
+    exclude = ["password", "security_stamp", "user_permissions", "groups", "last_login"]
+    readonly_fields = ["date_joined", "deactivated_at"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name"]
+
+
+@admin.register(SocialProfile)
+class SocialProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "network", "followers_count"]
+    list_filter = ["network"]
+    search_fields = ["user__email"]
+    ordering = ["user__email"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is append-only."""
+
+    list_display = ["at", "actor_label", "action", "target_type", "target_label"]
+    list_filter = ["action"]
+    search_fields = ["actor_label", "target_label"]
+    ordering = ["-at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "title", "created_at", "read_at"]
+    ordering = ["-created_at"]

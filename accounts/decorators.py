@@ -1,0 +1,52 @@
+"""Role checks for views. Each request re-reads the role, so a revoked role bites at once."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from accounts import selectors
+from accounts.audit import AuditAction
+from accounts.services import audit_record
+
+
+def _mfa_gate(request):
+    if settings.REQUIRE_STAFF_MFA and not selectors.user_has_mfa(user=request.user):
+        messages.warning(
+            request,
+            _("Managers and admins must turn on two-factor authentication before these pages open."),
+        )
+        return redirect("mfa_index")
+    return None
+
+
+def _role_required(check):
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not check(request.user):
+                audit_record(
+                    actor=request.user,
+                    action=AuditAction.ACCESS_DENIED,
+                    detail={"path": request.path[:200]},
+                )
+                raise PermissionDenied
+            gate = _mfa_gate(request)
+            if gate is not None:
+                return gate
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+manager_required = _role_required(
+    lambda user: user.is_admin or selectors.user_is_manager(user=user)
+)
+admin_required = _role_required(lambda user: user.is_admin)
