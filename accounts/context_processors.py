@@ -13,7 +13,5 @@ def roles(request):
             lambda: user.is_admin or selectors.user_is_manager(user=user)
         ),
         "is_programme_admin": user.is_admin,
-        "unread_notifications": SimpleLazyObject(
-            lambda: user.notifications.unread().count()
-        ),
+        "unread_notifications": SimpleLazyObject(lambda: user.notifications.unread().count()),
     }

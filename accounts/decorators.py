@@ -18,7 +18,9 @@ def _mfa_gate(request):
     if settings.REQUIRE_STAFF_MFA and not selectors.user_has_mfa(user=request.user):
         messages.warning(
             request,
-            _("Managers and admins must turn on two-factor authentication before these pages open."),
+            _(
+                "Managers and admins must turn on two-factor authentication before these pages open."
+            ),
         )
         return redirect("mfa_index")
     return None

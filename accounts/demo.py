@@ -20,12 +20,44 @@ TEAMS = [
 ]
 
 FIRST_NAMES = [
-    "Ingrid", "Ola", "Kari", "Lars", "Nora", "Emil", "Sofie", "Jonas", "Maja", "Henrik",
-    "Ida", "Magnus", "Thea", "Sander", "Emma", "Mathias", "Sara", "Kristian", "Hanna", "Tobias",
+    "Ingrid",
+    "Ola",
+    "Kari",
+    "Lars",
+    "Nora",
+    "Emil",
+    "Sofie",
+    "Jonas",
+    "Maja",
+    "Henrik",
+    "Ida",
+    "Magnus",
+    "Thea",
+    "Sander",
+    "Emma",
+    "Mathias",
+    "Sara",
+    "Kristian",
+    "Hanna",
+    "Tobias",
 ]
 LAST_NAMES = [
-    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
 ]
 
 # (email, display name, language, is_admin, team slugs managed, team slugs member of)
@@ -68,7 +100,9 @@ def build(*, stdout) -> None:
         people.append(user)
 
     generic_slugs = [slug for slug, _, _ in TEAMS]
-    existing = set(User.objects.filter(email__endswith="@demo.example.com").values_list("email", flat=True))
+    existing = set(
+        User.objects.filter(email__endswith="@demo.example.com").values_list("email", flat=True)
+    )
     new_users = []
     for index in range(1, EMPLOYEE_COUNT - len(NAMED) + 1):
         email = f"employee{index:03d}@demo.example.com"

@@ -12,9 +12,9 @@ def team_descendant_ids(*, team_ids: set[int]) -> set[int]:
     found = set(team_ids)
     frontier = set(team_ids)
     while frontier:
-        frontier = set(
-            Team.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-        ) - found
+        frontier = (
+            set(Team.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        )
         found |= frontier
     return found
 
@@ -26,9 +26,7 @@ def teams_managed_by(*, user: User) -> QuerySet[Team]:
     if user.is_admin:
         return Team.objects.all()
     direct = set(
-        TeamMembership.objects.filter(user=user, is_manager=True).values_list(
-            "team_id", flat=True
-        )
+        TeamMembership.objects.filter(user=user, is_manager=True).values_list("team_id", flat=True)
     )
     return Team.objects.filter(id__in=team_descendant_ids(team_ids=direct))
 

@@ -1,0 +1,149 @@
+"""The approved-content library: items, their per-network captions, and topics."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from posts.networks import Network
+
+
+class ContentStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Draft")
+    IN_REVIEW = "IN_REVIEW", _("In review")
+    CHANGES_REQUESTED = "CHANGES_REQUESTED", _("Changes requested")
+    APPROVED = "APPROVED", _("Approved")
+    REJECTED = "REJECTED", _("Rejected")
+    ARCHIVED = "ARCHIVED", _("Archived")
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContentItemQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=ContentStatus.APPROVED)
+
+    def live(self, now=None):
+        """Approved, published and not yet expired."""
+        now = now or timezone.now()
+        return self.approved().filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
+        )
+
+    def targeted_at(self, team_ids):
+        """Items for everyone, or aimed at one of ``team_ids``."""
+        return self.filter(Q(target_everyone=True) | Q(target_teams__in=list(team_ids))).distinct()
+
+    def visible_to(self, user):
+        """What an employee may see in the feed and share."""
+        from accounts.selectors import user_team_ids
+
+        return self.live().targeted_at(user_team_ids(user=user))
+
+
+class ContentItem(models.Model):
+    """Something the company would like its ambassadors to share."""
+
+    url = models.URLField(_("URL"), max_length=2000)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    image = models.ImageField(_("image"), upload_to="content/%Y/%m/", blank=True)
+    # Where a preview image came from (OpenGraph); the file itself is stored in ``image``.
+    image_source_url = models.URLField(_("image source"), max_length=2000, blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="items"
+    )
+    target_everyone = models.BooleanField(_("for everyone"), default=True)
+    target_teams = models.ManyToManyField(
+        "accounts.Team", verbose_name=_("target teams"), blank=True, related_name="content_items"
+    )
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    expire_at = models.DateTimeField(_("expire at"), null=True, blank=True)
+    caption_editable = models.BooleanField(_("caption editable by employees"), default=True)
+    featured = models.BooleanField(_("featured"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ContentStatus.choices, default=ContentStatus.DRAFT
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="content_created",
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="content_suggested",
+    )
+    suggestion_reason = models.TextField(_("why it is worth sharing"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="content_approved",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContentItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("content item")
+        verbose_name_plural = _("content items")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="posts_item_url_http",
+            ),
+            models.CheckConstraint(
+                condition=Q(expire_at__isnull=True)
+                | Q(publish_at__isnull=True)
+                | Q(expire_at__gt=models.F("publish_at")),
+                name="posts_item_expire_after_publish",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-featured", "-publish_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Caption(models.Model):
+    """The suggested caption of an item for one network, in one language."""
+
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="captions")
+    network = models.CharField(_("network"), max_length=16, choices=Network.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    text = models.TextField(_("caption"))
+
+    class Meta:
+        verbose_name = _("caption")
+        verbose_name_plural = _("captions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "network", "language"], name="posts_caption_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} ({self.network}, {self.language})"
