@@ -1,4 +1,4 @@
-"""``manage.py demo``: the essay's company, idempotent. Each app adds its part in ``<app>/demo.py``."""
+"""``manage.py demo``: the essay's company, idempotent. Each area adds its part in a ``demo`` module."""
 
 from importlib import import_module, util
 
@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-# Order matters: people first, then the programme, then the content that points at both.
-DEMO_APPS = ["accounts", "training", "posts"]
+# Order matters: people first, then the programme, then the content, then shares of it.
+DEMO_MODULES = ["accounts.demo", "training.demo", "posts.demo", "posts.demo_sharing"]
 
 
 class Command(BaseCommand):
@@ -23,10 +23,10 @@ class Command(BaseCommand):
             raise CommandError(
                 "Refusing to load demo data with DEBUG off. Use --force if you really mean it."
             )
-        for app in DEMO_APPS:
-            if util.find_spec(f"{app}.demo") is None:
+        for name in DEMO_MODULES:
+            if util.find_spec(name) is None:
                 continue
-            module = import_module(f"{app}.demo")
+            module = import_module(name)
             with transaction.atomic():
                 module.build(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
