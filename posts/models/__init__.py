@@ -1,5 +1,19 @@
-"""Models of the posts app, one module per area (content library, sharing)."""
+"""Models of the posts app, one module per area."""
 
+# Content library
 from posts.models.content import Caption, ContentItem, ContentStatus, Topic
 
-__all__ = ["Caption", "ContentItem", "ContentStatus", "Topic"]
+#
+# Sharing and tracked links
+from posts.models.sharing import Share
+
+__all__ = [
+    # Content library
+    "Caption",
+    "ContentItem",
+    "ContentStatus",
+    "Topic",
+    #
+    # Sharing and tracked links
+    "Share",
+]

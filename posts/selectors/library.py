@@ -1,0 +1,1 @@
+"""Reads for the library area of posts."""

@@ -1,0 +1,1 @@
+"""Reads for the sharing area of posts."""

@@ -1,0 +1,1 @@
+"""Writes for the library area of posts."""

@@ -1,0 +1,1 @@
+"""Writes for the sharing area of posts."""
