@@ -144,11 +144,18 @@ class ModuleForm(forms.ModelForm):
 
 
 class LessonForm(forms.ModelForm):
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("An https:// link to the video."),
+    )
+
     class Meta:
         model = Lesson
         fields = ["title", "position", "body", "image", "image_alt", "video_url"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
-        help_texts = {"body": _("Markdown."), "video_url": _("An https:// link to the video.")}
+        help_texts = {"body": _("Markdown.")}
 
     def clean_video_url(self):
         value = self.cleaned_data["video_url"]
