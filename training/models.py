@@ -97,6 +97,8 @@ class GuidelineVersion(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set when people were told about this version; claimed with a conditional UPDATE.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
 
     objects = GuidelineVersionQuerySet.as_manager()
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services import audit_record, notification_create
 from training.models import (
     PROGRAMME_ID,
     Answer,
@@ -105,7 +107,45 @@ def guidelines_publish(
         target=version,
         detail={"number": version.number},
     )
+    from training.tasks import announce_guidelines
+
+    transaction.on_commit(lambda: announce_guidelines.delay(version.pk))
     return version
+
+
+NOTIFICATION_KIND_GUIDELINES = "training.guidelines_published"
+
+
+@transaction.atomic
+def guidelines_announce(*, version: GuidelineVersion) -> int:
+    """Tell everyone who has not acknowledged ``version`` that it is out. Exactly once.
+
+    The version row is claimed with a conditional UPDATE: a retried or duplicated task
+    finds it claimed and sends nothing. The claim and the notifications commit together.
+    Returns how many people were notified.
+    """
+    from training.selectors import guideline_current, users_without_current_acknowledgement
+
+    claimed = GuidelineVersion.objects.filter(pk=version.pk, announced_at__isnull=True).update(
+        announced_at=timezone.now()
+    )
+    current = guideline_current()
+    if not claimed or current is None or current.pk != version.pk:
+        return 0
+    url = reverse("training:programme") + "#guidelines"
+    count = 0
+    for user in users_without_current_acknowledgement().only("pk", "language").iterator():
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            notification_create(
+                recipient=user,
+                kind=NOTIFICATION_KIND_GUIDELINES,
+                title=_("New posting guidelines (version %(number)d)") % {"number": version.number},
+                body=_("What changed: %(summary)s Please read and acknowledge them.")
+                % {"summary": version.change_summary},
+                url=url,
+            )
+        count += 1
+    return count
 
 
 @transaction.atomic
