@@ -91,6 +91,9 @@ class CaptionCheckForm(forms.Form):
     )
 
 
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
 def _https_only(value: str) -> None:
     if value and not value.lower().startswith("https://"):
         raise ValidationError(_("Use an https:// link."))
@@ -156,6 +159,15 @@ class LessonForm(forms.ModelForm):
         fields = ["title", "position", "body", "image", "image_alt", "video_url"]
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
         help_texts = {"body": _("Markdown.")}
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and getattr(image, "size", 0) > MAX_IMAGE_BYTES:
+            raise ValidationError(
+                _("The image is too large. Upload an image of at most %(size)d MB.")
+                % {"size": MAX_IMAGE_BYTES // (1024 * 1024)}
+            )
+        return image
 
     def clean_video_url(self):
         value = self.cleaned_data["video_url"]

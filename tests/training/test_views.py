@@ -491,3 +491,76 @@ def test_acknowledgement_from_programme_page_removes_the_button(client, personas
     html = client.get(reverse("training:programme")).content.decode()
     assert "You have acknowledged version 1." in html
     assert GuidelineAcknowledgement.objects.count() == 1
+
+
+def _png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "blue").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_lesson_form_uploads_image_with_description(client, personas, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    module = ModuleFactory()
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("training:manage_lesson_new", args=[module.pk]),
+        {
+            "title": "With a picture",
+            "position": "1",
+            "body": "Look",
+            "image": SimpleUploadedFile("office.png", _png_bytes(), content_type="image/png"),
+            "image_alt": "Our office in Bergen",
+            "video_url": "https://video.example/1",
+        },
+    )
+    lesson = module.lessons.get()
+    assert response.status_code == 302
+    assert lesson.image.name.startswith("training/lessons/office")
+    assert lesson.video_url == "https://video.example/1"
+
+
+def test_lesson_form_refuses_a_file_that_is_not_an_image(client, personas, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    module = ModuleFactory()
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("training:manage_lesson_new", args=[module.pk]),
+        {
+            "title": "L",
+            "position": "1",
+            "image": SimpleUploadedFile(
+                "evil.png", b"<svg onload=alert(1)>", content_type="image/png"
+            ),
+            "image_alt": "x",
+        },
+    )
+    assert "image" in response.context["form"].errors
+    assert module.lessons.count() == 0
+
+
+def test_lesson_form_image_without_description_is_refused(client, personas, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    module = ModuleFactory()
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("training:manage_lesson_new", args=[module.pk]),
+        {
+            "title": "L",
+            "position": "1",
+            "image": SimpleUploadedFile("office.png", _png_bytes(), content_type="image/png"),
+        },
+    )
+    assert response.context["form"].errors["image_alt"] == [
+        "Describe the image for people who cannot see it."
+    ]
