@@ -564,3 +564,50 @@ def test_lesson_form_image_without_description_is_refused(client, personas, sett
     assert response.context["form"].errors["image_alt"] == [
         "Describe the image for people who cannot see it."
     ]
+
+
+def test_team_status_logged_out_redirects_to_login(client, db):
+    response = client.get(reverse("training:team_status"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_team_status_outsider_is_forbidden_and_audited(client, personas):
+    client.force_login(personas.outsider)
+    response = client.get(reverse("training:team_status"))
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(action="ACCESS_DENIED", actor=personas.outsider).count() == 1
+
+
+def test_team_detail_revoked_manager_is_denied_on_next_request(client, personas):
+    client.force_login(personas.manager_a)
+    url = reverse("training:team_detail", args=[personas.team_a.pk])
+    assert client.get(url).status_code == 200
+    personas.manager_a.memberships.update(is_manager=False)
+    assert client.get(url).status_code == 403
+
+
+def test_acknowledge_without_csrf_token_is_refused(personas):
+    from django.test import Client
+
+    GuidelineVersionFactory(number=1)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.employee)
+    response = client.post(reverse("training:guidelines_acknowledge"))
+    assert response.status_code == 403
+    assert GuidelineAcknowledgement.objects.count() == 0
+
+
+def test_quiz_with_attempt_limit_shows_attempts_left(client, personas):
+    module = quiz_module(max_attempts=3)
+    client.force_login(personas.employee)
+    client.post(
+        reverse("training:quiz", args=[module.pk]),
+        {
+            f"question-{q}": [str(a) for a in ans]
+            for q, ans in answers_for(module, correct=False).items()
+        },
+    )
+    response = client.get(reverse("training:quiz", args=[module.pk]))
+    assert response.context["remaining"] == 2
+    assert "You have 2 attempts left." in response.content.decode()
