@@ -160,6 +160,17 @@ class LessonForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
         help_texts = {"body": _("Markdown.")}
 
+    def clean_position(self):
+        position = self.cleaned_data["position"]
+        taken = (
+            Lesson.objects.filter(module_id=self.instance.module_id, position=position)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        )
+        if position and taken:
+            raise ValidationError(_("Another lesson in this module has this position."))
+        return position
+
     def clean_image(self):
         image = self.cleaned_data.get("image")
         if image and getattr(image, "size", 0) > MAX_IMAGE_BYTES:
@@ -190,6 +201,22 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One answer per line. Start each correct answer with an asterisk (*)."),
     )
+
+    def __init__(self, *args, module: Module, question: Question | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.module = module
+        self.question = question
+
+    def clean_position(self):
+        position = self.cleaned_data.get("position")
+        taken = (
+            Question.objects.filter(module=self.module, position=position)
+            .exclude(pk=self.question.pk if self.question else None)
+            .exists()
+        )
+        if position and taken:
+            raise ValidationError(_("Another question in this module has this position."))
+        return position
 
     def clean(self):
         data = super().clean()

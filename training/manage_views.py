@@ -178,7 +178,7 @@ def manage_question(request, module_pk: int, pk: int | None = None):
     module = get_object_or_404(Module, pk=module_pk)
     question = get_object_or_404(Question, pk=pk, module=module) if pk else None
     if request.method == "POST":
-        form = QuestionForm(request.POST)
+        form = QuestionForm(request.POST, module=module, question=question)
         if form.is_valid():
             data = form.cleaned_data
             target = question or Question(module=module)
@@ -195,7 +195,11 @@ def manage_question(request, module_pk: int, pk: int | None = None):
                 messages.success(request, _("The question is saved."))
                 return redirect("training:manage_module", pk=module.pk)
     else:
-        form = QuestionForm(initial=question_initial(question) if question else None)
+        form = QuestionForm(
+            initial=question_initial(question) if question else None,
+            module=module,
+            question=question,
+        )
     return render(
         request,
         "training/manage/question.html",

@@ -611,3 +611,46 @@ def test_quiz_with_attempt_limit_shows_attempts_left(client, personas):
     response = client.get(reverse("training:quiz", args=[module.pk]))
     assert response.context["remaining"] == 2
     assert "You have 2 attempts left." in response.content.decode()
+
+
+def test_lesson_form_duplicate_position_names_the_field(client, personas):
+    lesson = LessonFactory(position=1)
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("training:manage_lesson_new", args=[lesson.module_id]),
+        {"title": "Second", "position": "1", "body": "x"},
+    )
+    assert response.context["form"].errors["position"] == [
+        "Another lesson in this module has this position."
+    ]
+    assert lesson.module.lessons.count() == 1
+
+
+def test_question_form_duplicate_position_names_the_field(client, personas):
+    module = quiz_module()
+    client.force_login(personas.admin)
+    first = module.questions.order_by("position").first()
+    response = client.post(
+        reverse("training:manage_question_new", args=[module.pk]),
+        {"text": "Again?", "kind": "SINGLE", "position": str(first.position), "answers": "*a\nb"},
+    )
+    assert "position" in response.context["form"].errors
+    assert module.questions.count() == 2
+
+
+def test_question_form_edit_keeps_its_own_position(client, personas):
+    module = quiz_module()
+    question = module.questions.order_by("position").first()
+    client.force_login(personas.admin)
+    response = client.post(
+        reverse("training:manage_question", args=[module.pk, question.pk]),
+        {
+            "text": "Edited?",
+            "kind": "SINGLE",
+            "position": str(question.position),
+            "answers": "*a\nb",
+        },
+    )
+    question.refresh_from_db()
+    assert response.status_code == 302
+    assert question.text == "Edited?"
