@@ -63,6 +63,10 @@ class GuidelinesPublishForm(forms.Form):
         help_text=_("Required. Tell people in one sentence what changed."),
     )
 
+    change_summary_nb = forms.CharField(
+        label=_("Change summary (Norwegian)"), max_length=300, required=False
+    )
+
     def clean_change_summary(self):
         summary = " ".join(self.cleaned_data["change_summary"].split())
         if not summary:

@@ -93,6 +93,9 @@ class GuidelineVersion(models.Model):
     body_en = models.TextField(_("guidelines (English)"))
     body_nb = models.TextField(_("guidelines (Norwegian)"), blank=True)
     change_summary = models.CharField(_("change summary"), max_length=300)
+    change_summary_nb = models.CharField(
+        _("change summary (Norwegian)"), max_length=300, blank=True
+    )
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -117,6 +120,11 @@ class GuidelineVersion(models.Model):
 
     def __str__(self) -> str:
         return str(_("Guidelines version %(number)d") % {"number": self.number})
+
+    def summary_for(self, language: str) -> str:
+        if language == "nb" and self.change_summary_nb.strip():
+            return self.change_summary_nb
+        return self.change_summary
 
     def body_for(self, language: str) -> str:
         if language == "nb" and self.body_nb.strip():

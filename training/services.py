@@ -83,7 +83,12 @@ def programme_update(*, by: User, **changes) -> Programme:
 
 @transaction.atomic
 def guidelines_publish(
-    *, by: User, body_en: str, body_nb: str = "", change_summary: str
+    *,
+    by: User,
+    body_en: str,
+    body_nb: str = "",
+    change_summary: str,
+    change_summary_nb: str = "",
 ) -> GuidelineVersion:
     """Publish a new guidelines version; everyone is asked to acknowledge it again."""
     change_summary = " ".join(change_summary.split())
@@ -99,6 +104,7 @@ def guidelines_publish(
         body_en=body_en,
         body_nb=body_nb,
         change_summary=change_summary,
+        change_summary_nb=" ".join(change_summary_nb.split()),
         published_by=by,
     )
     audit_record(
@@ -141,7 +147,7 @@ def guidelines_announce(*, version: GuidelineVersion) -> int:
                 kind=NOTIFICATION_KIND_GUIDELINES,
                 title=_("New posting guidelines (version %(number)d)") % {"number": version.number},
                 body=_("What changed: %(summary)s Please read and acknowledge them.")
-                % {"summary": version.change_summary},
+                % {"summary": version.summary_for(translation.get_language() or "")},
                 url=url,
             )
         count += 1

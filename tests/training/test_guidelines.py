@@ -257,3 +257,19 @@ def test_programme_page_guidelines_and_mission_payloads_are_inert(client, person
     assert "<iframe" not in main
     assert "style=" not in main
     assert "<svg" not in main
+
+
+def test_guideline_versions_show_summary_in_norwegian(client, personas):
+    GuidelineVersionFactory(
+        number=1, change_summary="New section.", change_summary_nb="Nytt avsnitt."
+    )
+    client.force_login(personas.employee)
+    response = client.get(reverse("training:guideline_versions"), HTTP_ACCEPT_LANGUAGE="nb")
+    assert "<td>Nytt avsnitt.</td>" in response.content.decode()
+
+
+def test_guidelines_publish_keeps_norwegian_summary(personas):
+    version = services.guidelines_publish(
+        by=personas.admin, body_en="x", change_summary="New", change_summary_nb="  Ny   tekst "
+    )
+    assert version.change_summary_nb == "Ny tekst"

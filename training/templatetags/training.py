@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 
 from training import selectors
 
@@ -10,6 +11,12 @@ def training_home_card(context):
     """The home page's card: may this person share, and what is missing."""
     user = context["request"].user
     return {"gate": selectors.sharing_gate(user=user), "request": context["request"]}
+
+
+@register.filter
+def summary(version) -> str:
+    """A guidelines version's change summary in the active language."""
+    return version.summary_for("nb" if (get_language() or "").startswith("nb") else "en")
 
 
 @register.filter
