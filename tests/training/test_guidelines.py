@@ -263,8 +263,10 @@ def test_guideline_versions_show_summary_in_norwegian(client, personas):
     GuidelineVersionFactory(
         number=1, change_summary="New section.", change_summary_nb="Nytt avsnitt."
     )
+    personas.employee.language = "nb"
+    personas.employee.save()
     client.force_login(personas.employee)
-    response = client.get(reverse("training:guideline_versions"), HTTP_ACCEPT_LANGUAGE="nb")
+    response = client.get(reverse("training:guideline_versions"))
     assert "<td>Nytt avsnitt.</td>" in response.content.decode()
 
 
