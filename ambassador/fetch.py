@@ -224,7 +224,9 @@ def _request_once(target, *, deadline, connect_timeout, read_timeout, max_bytes,
         conn.putheader("Accept-Encoding", "identity")
         conn.putheader("Connection", "close")
         conn.endheaders()
-        conn.sock.settimeout(min(read_timeout, _remaining(deadline)))
+        # Keep our own reference: http.client drops ``conn.sock`` on "Connection: close".
+        sock = conn.sock
+        sock.settimeout(min(read_timeout, _remaining(deadline)))
         response = conn.getresponse()
         headers = {key.lower(): value for key, value in response.getheaders()}
         if response.status in REDIRECT_STATUSES:
@@ -234,7 +236,7 @@ def _request_once(target, *, deadline, connect_timeout, read_timeout, max_bytes,
             raise ResponseTooLargeError(_("The response is larger than the size limit."))
         chunks, size = [], 0
         while True:
-            conn.sock.settimeout(min(read_timeout, _remaining(deadline)))
+            sock.settimeout(min(read_timeout, _remaining(deadline)))
             chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
             if not chunk:
                 break
