@@ -588,3 +588,12 @@ def test_feeds_page_shows_failing_reason(client, personas):
     client.force_login(personas.admin)
     body = client.get(reverse("posts:feeds")).content.decode()
     assert "Feed URL: the server took too long." in body
+
+
+def test_feed_in_norwegian(client, personas):
+    personas.employee.language = "nb"
+    personas.employee.save(update_fields=["language"])
+    client.force_login(personas.employee)
+    body = client.get(FEED, headers={"accept-language": "nb"}).content.decode()
+    assert "<h1>Bibliotek</h1>" in body
+    assert "Ikke noe innhold å dele ennå" in body
