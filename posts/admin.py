@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from posts.forms_library import FeedAdminForm
 from posts.models import Caption, Comment, ContentItem, Feed, Topic
 
 # --- Content library -------------------------------------------------------------------------
@@ -16,6 +17,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
+    form = FeedAdminForm
     list_display = [
         "name",
         "url",

@@ -274,3 +274,53 @@ def test_preview_failure_leaves_item_unchanged(settings):
 
 def test_preview_missing_item_returns_none(db):
     assert services.content_fill_preview(item_id=999999) is None
+
+
+# --- Admin CRUD ----------------------------------------------------------------------------
+
+
+def admin_add(client, personas, url):
+    client.force_login(personas.admin)
+    return client.post(
+        "/django-admin/posts/feed/add/",
+        {
+            "name": "Blog",
+            "url": url,
+            "daily_max": 5,
+            "is_active": "on",
+            "next_fetch_at_0": "2026-01-01",
+            "next_fetch_at_1": "00:00:00",
+        },
+    )
+
+
+def test_admin_adds_valid_feed(client, personas, fake_server):
+    fake_server.body(
+        "/feed.xml", rss(("g1", "https://example.com/1", "First")), "application/rss+xml"
+    )
+    response = admin_add(client, personas, fake_server.url("/feed.xml"))
+    assert response.status_code == 302
+    assert Feed.objects.get().created_by == personas.admin
+
+
+def test_admin_add_malformed_feed_refused(client, personas, fake_server):
+    fake_server.body("/feed.xml", b"<html>not a feed</html", "text/html")
+    response = admin_add(client, personas, fake_server.url("/feed.xml"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["url"] == [
+        "Feed URL: the response is not a valid RSS or Atom feed."
+    ]
+    assert Feed.objects.count() == 0
+
+
+def test_admin_add_feed_on_private_address_refused(client, personas, settings):
+    settings.FETCH_ALLOWED_NETWORKS = []
+    response = admin_add(client, personas, "http://169.254.169.254/feed.xml")
+    assert "private or reserved network" in response.context["adminform"].form.errors["url"][0]
+    assert Feed.objects.count() == 0
+
+
+def test_admin_add_feed_with_ftp_url_refused(client, personas):
+    response = admin_add(client, personas, "ftp://example.com/feed.xml")
+    assert response.status_code == 200
+    assert Feed.objects.count() == 0
