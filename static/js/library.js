@@ -17,7 +17,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const everyone = document.getElementById("id_target_everyone");
   const teams = document.getElementById("id_target_teams");
   if (everyone && teams) {
-    const teamsField = teams.closest(".field") || teams;
+    const teamsField = teams.closest(".field") || teams.closest("fieldset") || teams;
     const sync = () => { teamsField.hidden = everyone.checked; };
     everyone.addEventListener("change", sync);
     sync();
