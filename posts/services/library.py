@@ -292,6 +292,10 @@ def content_update(
     if image is not None and (problem := image_problem(image)):
         raise ContentValidationError(problem, field="image")
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
+    if not by.is_admin and not target_everyone:
+        # A manager only sees their own teams in the form: keep the other teams' targeting.
+        managed = teams_managed_by(user=by).values_list("id", flat=True)
+        target_teams += list(item.target_teams.exclude(id__in=managed))
     item.url, item.title, item.summary = url, title.strip(), summary.strip()
     item.target_everyone, item.publish_at, item.expire_at = target_everyone, publish_at, expire_at
     item.caption_editable, item.featured = caption_editable, featured

@@ -342,3 +342,16 @@ def test_comment_remove_by_employee_forbidden(personas):
     comment = CommentFactory(author=personas.employee)
     with pytest.raises(services.ContentPermissionError):
         services.comment_remove(comment=comment, by=personas.employee)
+
+
+def test_content_update_by_manager_keeps_other_teams_targeting(personas):
+    item = ContentItemFactory(target_teams=[personas.team_a, personas.team_b])
+    services.content_update(
+        item=item,
+        by=personas.manager_a,
+        url=item.url,
+        title="Edited",
+        target_everyone=False,
+        target_teams=[personas.team_a],
+    )
+    assert set(item.target_teams.all()) == {personas.team_a, personas.team_b}
