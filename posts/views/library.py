@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -40,6 +41,16 @@ def _viewer_language(request) -> str:
 def _attach_captions(items, *, network: str, language: str) -> None:
     for item in items:
         item.display_caption = selectors.pick_caption(item, network=network, language=language)
+
+
+def _share_enabled() -> bool:
+    """Whether the share flow (the sharing area's ``posts:share``) is installed. Checked once
+    per page, not once per card: a failing ``{% url %}`` per item is slow."""
+    try:
+        reverse("posts:share", args=[1])
+    except NoReverseMatch:
+        return False
+    return True
 
 
 def _item_or_404(request, pk: int) -> ContentItem:
@@ -78,6 +89,7 @@ def feed(request):
         "filtered": bool(topic or network or q),
         "query": query.urlencode(),
         "can_curate": services.user_can_curate(user=request.user),
+        "share_enabled": _share_enabled(),
     }
     template = "posts/_feed_results.html" if request.htmx else "posts/feed.html"
     return render(request, template, context)
@@ -101,6 +113,7 @@ def item_detail(request, pk: int):
             "comment_form": CommentForm(),
             "can_curate": can_curate,
             "is_live": selectors.item_is_live_for(user=request.user, item=item),
+            "share_enabled": _share_enabled(),
             "reject_form": RejectForm(),
             "changes_form": RequestChangesForm(),
         },
@@ -369,8 +382,6 @@ def comment_create(request, pk: int):
 
 
 def _detail_url(pk: int, anchor: str = "") -> str:
-    from django.urls import reverse
-
     url = reverse("posts:item_detail", args=[pk])
     return f"{url}#{anchor}" if anchor else url
 
