@@ -22,6 +22,8 @@ import ipaddress
 import socket
 import ssl
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeoutError
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -146,7 +148,23 @@ class _Target:
     family: int
 
 
-def _resolve(url: str) -> _Target:
+def _getaddrinfo(host: str, port: int, *, timeout: float) -> list:
+    """``socket.getaddrinfo`` has no timeout of its own: run it in a helper thread and stop
+    waiting when the fetch's time is up (the thread ends on its own later)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fetch-dns")
+    future = pool.submit(
+        socket.getaddrinfo, host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )
+    pool.shutdown(wait=False)
+    try:
+        return future.result(timeout=timeout)
+    except FutureTimeoutError as exc:
+        raise FetchTimeoutError(_("The host name took too long to resolve.")) from exc
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(_("The host name could not be resolved.")) from exc
+
+
+def _resolve(url: str, *, deadline: float) -> _Target:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
@@ -160,10 +178,7 @@ def _resolve(url: str) -> _Target:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError as exc:
         raise BlockedURLError(_("The address has an invalid port.")) from exc
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(_("The host name could not be resolved.")) from exc
+    infos = _getaddrinfo(host, port, timeout=_remaining(deadline))
     if not infos:
         raise FetchError(_("The host name could not be resolved."))
     # Every address must pass: a name that resolves to one public and one private
@@ -271,7 +286,7 @@ def fetch(
     deadline = time.monotonic() + total_timeout
     current = url
     for _hop in range(max_redirects + 1):
-        target = _resolve(current)
+        target = _resolve(current, deadline=deadline)
         status, headers, body = _request_once(
             target,
             deadline=deadline,

@@ -74,9 +74,9 @@ class ContentItemQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What an employee may see in the feed and share."""
-        from accounts.selectors import user_team_ids
+        from posts.selectors.library import audience_team_ids
 
-        return self.live().targeted_at(user_team_ids(user=user))
+        return self.live().targeted_at(audience_team_ids(user=user))
 
 
 class ContentItem(models.Model):

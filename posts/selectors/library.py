@@ -12,6 +12,24 @@ from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, Sha
 from posts.networks import Network
 
 
+def audience_team_ids(*, user: User) -> set[int]:
+    """The teams whose content ``user`` sees: their own teams and every team above them
+    (an item for Engineering reaches the Platform sub-team). One query per level of depth."""
+    from accounts.models import Team
+
+    ids = set(user_team_ids(user=user))
+    frontier = set(ids)
+    while frontier:
+        parents = set(
+            Team.objects.filter(id__in=frontier, parent__isnull=False).values_list(
+                "parent_id", flat=True
+            )
+        )
+        frontier = parents - ids
+        ids |= frontier
+    return ids
+
+
 def _with_display(qs: QuerySet[ContentItem], *, user: User) -> QuerySet[ContentItem]:
     comments = (
         Comment.objects.visible()
@@ -40,7 +58,7 @@ def feed_items(
 ) -> QuerySet[ContentItem]:
     """What ``user`` sees in the feed: live items for everyone or for one of their teams,
     featured first, then newest."""
-    qs = ContentItem.objects.live().targeted_at(user_team_ids(user=user))
+    qs = ContentItem.objects.live().targeted_at(audience_team_ids(user=user))
     if topic:
         qs = qs.filter(
             Exists(

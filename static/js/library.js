@@ -23,3 +23,13 @@ document.addEventListener("DOMContentLoaded", () => {
     sync();
   }
 });
+
+// Review queue: one checkbox selects every item on the page.
+document.addEventListener("DOMContentLoaded", () => {
+  const all = document.getElementById("select-all");
+  if (!all) return;
+  all.hidden = false;
+  all.addEventListener("change", () => {
+    document.querySelectorAll('input[name="items"]').forEach((box) => { box.checked = all.checked; });
+  });
+});

@@ -642,3 +642,23 @@ def test_item_detail_links_share_page_when_available(client, personas, settings)
     client.force_login(personas.employee)
     body = client.get(f"/library/items/{item.pk}/").content.decode()
     assert f'href="/library/items/{item.pk}/share/"' in body
+
+
+def test_item_for_parent_team_reaches_sub_team_member(client, personas):
+    from tests.factories import MembershipFactory, TeamFactory, UserFactory
+
+    platform = TeamFactory(name="Platform", parent=personas.team_a)
+    member = UserFactory()
+    MembershipFactory(team=platform, user=member)
+    ContentItemFactory(title="For A and below", target_teams=[personas.team_a])
+    client.force_login(member)
+    assert feed_titles(client.get(FEED)) == ["For A and below"]
+
+
+def test_item_for_sub_team_not_shown_to_parent_team_member(client, personas):
+    from tests.factories import TeamFactory
+
+    platform = TeamFactory(name="Platform", parent=personas.team_a)
+    ContentItemFactory(title="Platform only", target_teams=[platform])
+    client.force_login(personas.employee)
+    assert feed_titles(client.get(FEED)) == []
