@@ -663,13 +663,29 @@ def parse_link_preview(html: str, *, base_url: str) -> dict[str, str]:
     }
 
 
-def content_fill_preview(*, item_id: int) -> ContentItem | None:
-    """Fetch the item's page and fill title, summary and image where they are empty."""
+class PreviewTemporaryError(ContentError):
+    """The page timed out or answered 5xx: worth another try later."""
+
+
+def content_fill_preview(*, item_id: int, final_attempt: bool = True) -> ContentItem | None:
+    """Fetch the item's page and fill title, summary and image where they are empty.
+
+    A timeout or a 5xx raises ``PreviewTemporaryError`` unless ``final_attempt`` (the task
+    retries with backoff); anything else (refused address, 404, not HTML) is final.
+    """
     item = ContentItem.objects.filter(pk=item_id).first()
     if item is None:
         return None
     try:
         page = safe_fetch.fetch(item.url, accept="text/html,application/xhtml+xml")
+        if page.status >= 500 and not final_attempt:
+            raise PreviewTemporaryError(f"HTTP {page.status}")
+    except safe_fetch.FetchTimeoutError as exc:
+        if not final_attempt:
+            raise PreviewTemporaryError(str(exc.reason)) from exc
+        logger.info("link preview for item %s timed out", item_id)
+        ContentItem.objects.filter(pk=item_id).update(preview_fetched_at=timezone.now())
+        return item
     except safe_fetch.FetchError as exc:
         logger.info("link preview for item %s failed: %s", item_id, exc.reason)
         ContentItem.objects.filter(pk=item_id).update(preview_fetched_at=timezone.now())

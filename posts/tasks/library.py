@@ -12,11 +12,26 @@ def archive_expired_content() -> int:
     return services.content_archive_expired()
 
 
-@shared_task(name="posts.fetch_link_preview")
-def fetch_link_preview(item_id: int) -> None:
+PREVIEW_MAX_RETRIES = 3
+
+
+@shared_task(
+    name="posts.fetch_link_preview",
+    bind=True,
+    autoretry_for=(services.PreviewTemporaryError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=PREVIEW_MAX_RETRIES,
+)
+def fetch_link_preview(self, item_id: int) -> None:
+    """Fill an item's empty title, summary and image from its page; timeouts and 5xx are
+    retried with backoff and jitter, the last attempt gives up quietly."""
     if not ContentItem.objects.filter(pk=item_id).exists():
         return
-    services.content_fill_preview(item_id=item_id)
+    services.content_fill_preview(
+        item_id=item_id, final_attempt=self.request.retries >= PREVIEW_MAX_RETRIES
+    )
 
 
 @shared_task(name="posts.fetch_due_feeds")

@@ -324,3 +324,18 @@ def test_admin_add_feed_with_ftp_url_refused(client, personas):
     response = admin_add(client, personas, "ftp://example.com/feed.xml")
     assert response.status_code == 200
     assert Feed.objects.count() == 0
+
+
+def test_preview_5xx_is_temporary_before_last_attempt(fake_server):
+    fake_server.body("/down", b"busy", status=503)
+    item = ContentItemFactory(url=fake_server.url("/down"), title="")
+    with pytest.raises(services.PreviewTemporaryError):
+        services.content_fill_preview(item_id=item.pk, final_attempt=False)
+
+
+def test_preview_5xx_on_last_attempt_gives_up(fake_server):
+    fake_server.body("/down", b"busy", status=503)
+    item = ContentItemFactory(url=fake_server.url("/down"), title="")
+    services.content_fill_preview(item_id=item.pk, final_attempt=True)
+    item.refresh_from_db()
+    assert (item.title, item.preview_fetched_at is not None) == ("", True)
