@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -180,7 +180,7 @@ def item_preview(request, pk: int):
     return render(request, "posts/item_preview.html", {"item": item})
 
 
-def _transition_view(request, pk: int, action) -> object:
+def _transition_view(request, pk: int, action) -> HttpResponse:
     item = _curatable_or_404(request, pk)
     try:
         action(item)
