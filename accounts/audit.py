@@ -24,3 +24,8 @@ class AuditAction(models.TextChoices):
     GUIDELINES_PUBLISHED = "GUIDELINES_PUBLISHED", "guidelines published"
     GUIDELINES_ACKNOWLEDGED = "GUIDELINES_ACKNOWLEDGED", "guidelines acknowledged"
     EXPORT = "EXPORT", "export"
+    CONTENT_CREATED = "CONTENT_CREATED", "content created"
+    CONTENT_SUBMITTED = "CONTENT_SUBMITTED", "content submitted for review"
+    CONTENT_EDITED = "CONTENT_EDITED", "content edited"
+    CONTENT_SUGGESTED = "CONTENT_SUGGESTED", "content suggested"
+    COMMENT_REMOVED = "COMMENT_REMOVED", "comment removed"

@@ -282,6 +282,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Networks the SSRF-safe fetcher lets through despite its deny list. Empty in production;
+# only tests set it, to reach their fake servers on 127.0.0.1.
+FETCH_ALLOWED_NETWORKS: list[str] = []
+
 # Secrets at rest (OAuth tokens): comma-separated Fernet keys, newest first; rotatable.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
@@ -323,6 +327,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
     },
+    # --- Content library (posts) ---
+    # Approved items past their expire-at are archived (conditional UPDATE per item).
+    "posts-archive-expired-content": {
+        "task": "posts.archive_expired_content",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
+    # Each due RSS/Atom feed gets its own fetch task; failing feeds back off.
+    "posts-fetch-due-feeds": {
+        "task": "posts.fetch_due_feeds",
+        "schedule": timedelta(minutes=10),
+        "options": {"expires": 540},
+    },
+    # --- end content library ---
 }
 
 # --- Logging -------------------------------------------------------------------------------

@@ -1,11 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from posts.views import library, sharing  # noqa: F401
 
 app_name = "posts"
 
 # --- Content library: feed, curation, suggestions, RSS feeds, comments ----------------------
-library_patterns: list = []
+library_patterns: list = [
+    path("", library.feed, name="feed"),
+    path("items/new/", library.item_create, name="item_create"),
+    path("items/<int:pk>/", library.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", library.item_edit, name="item_edit"),
+    path("items/<int:pk>/preview/", library.item_preview, name="item_preview"),
+    path("items/<int:pk>/submit/", library.item_submit, name="item_submit"),
+    path("items/<int:pk>/approve/", library.item_approve, name="item_approve"),
+    path("items/<int:pk>/reject/", library.item_reject, name="item_reject"),
+    path(
+        "items/<int:pk>/request-changes/",
+        library.item_request_changes,
+        name="item_request_changes",
+    ),
+    path("items/<int:pk>/archive/", library.item_archive, name="item_archive"),
+    path("items/<int:pk>/comments/", library.comment_create, name="comment_create"),
+    path("comments/<int:pk>/edit/", library.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/remove/", library.comment_remove, name="comment_remove"),
+    path("review/", library.review, name="review"),
+    path("review/bulk/", library.review_bulk, name="review_bulk"),
+    path("suggest/", library.suggest, name="suggest"),
+    path("suggestions/", library.my_suggestions, name="my_suggestions"),
+    path("suggestions/<int:pk>/edit/", library.suggestion_edit, name="suggestion_edit"),
+    path("feeds/", library.feeds, name="feeds"),
+]
 
 
 # --- Sharing: share flow, my shares -----------------------------------------------------------

@@ -1,7 +1,9 @@
 """Models of the posts app, one module per area."""
 
 # Content library
+from posts.models.comments import Comment
 from posts.models.content import Caption, ContentItem, ContentStatus, Topic
+from posts.models.feeds import Feed, FeedStatus
 
 #
 # Sharing and tracked links
@@ -10,8 +12,11 @@ from posts.models.sharing import Share
 __all__ = [
     # Content library
     "Caption",
+    "Comment",
     "ContentItem",
     "ContentStatus",
+    "Feed",
+    "FeedStatus",
     "Topic",
     #
     # Sharing and tracked links

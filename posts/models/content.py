@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,14 +43,40 @@ class ContentItemQuerySet(models.QuerySet):
         )
 
     def targeted_at(self, team_ids):
-        """Items for everyone, or aimed at one of ``team_ids``."""
-        return self.filter(Q(target_everyone=True) | Q(target_teams__in=list(team_ids))).distinct()
+        """Items for everyone, or aimed at one of ``team_ids``.
+
+        An ``Exists`` rather than a join, so no ``distinct()`` is needed and the query
+        stays one row per item whatever the number of teams.
+        """
+        aimed = ContentItem.target_teams.through.objects.filter(
+            contentitem_id=OuterRef("pk"), team_id__in=list(team_ids)
+        )
+        return self.filter(Q(target_everyone=True) | Q(Exists(aimed)))
+
+    def curatable_by(self, user):
+        """Items ``user`` may review and edit: admins all; managers those for everyone,
+        aimed at a team they manage, or created or suggested by them."""
+        from accounts.selectors import teams_managed_by, user_is_manager
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self.all()
+        if not user_is_manager(user=user):
+            return self.none()
+        managed = list(teams_managed_by(user=user).values_list("id", flat=True))
+        aimed = ContentItem.target_teams.through.objects.filter(
+            contentitem_id=OuterRef("pk"), team_id__in=managed
+        )
+        return self.filter(
+            Q(target_everyone=True) | Q(Exists(aimed)) | Q(created_by=user) | Q(suggested_by=user)
+        )
 
     def visible_to(self, user):
         """What an employee may see in the feed and share."""
-        from accounts.selectors import user_team_ids
+        from posts.selectors.library import audience_team_ids
 
-        return self.live().targeted_at(user_team_ids(user=user))
+        return self.live().targeted_at(audience_team_ids(user=user))
 
 
 class ContentItem(models.Model):
@@ -100,6 +126,17 @@ class ContentItem(models.Model):
         related_name="content_approved",
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Imported from an RSS/Atom feed: the feed and the entry's GUID (dedupe key).
+    feed = models.ForeignKey(
+        "posts.Feed",
+        verbose_name=_("feed"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    feed_guid = models.CharField(_("feed entry ID"), max_length=500, blank=True)
+    preview_fetched_at = models.DateTimeField(_("link preview fetched at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,13 +156,23 @@ class ContentItem(models.Model):
                 | Q(expire_at__gt=models.F("publish_at")),
                 name="posts_item_expire_after_publish",
             ),
+            models.UniqueConstraint(
+                fields=["feed", "feed_guid"],
+                condition=Q(feed__isnull=False) & ~Q(feed_guid=""),
+                name="posts_item_feed_guid_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "-featured", "-publish_at"]),
+            models.Index(fields=["url"], name="posts_item_url_idx"),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title or self.url
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.url
 
 
 class Caption(models.Model):

@@ -1,1 +1,158 @@
-"""Reads for the library area of posts."""
+"""Reads for the library area of posts. Each returns a QuerySet already joined, so a page
+costs the same number of queries whatever the number of items, topics or teams."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from accounts.selectors import user_team_ids
+from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, Share, Topic
+from posts.networks import Network
+
+
+def audience_team_ids(*, user: User) -> set[int]:
+    """The teams whose content ``user`` sees: their own teams and every team above them
+    (an item for Engineering reaches the Platform sub-team). One query per level of depth."""
+    from accounts.models import Team
+
+    ids = set(user_team_ids(user=user))
+    frontier = set(ids)
+    while frontier:
+        parents = set(
+            Team.objects.filter(id__in=frontier, parent__isnull=False).values_list(
+                "parent_id", flat=True
+            )
+        )
+        frontier = parents - ids
+        ids |= frontier
+    return ids
+
+
+def _with_display(qs: QuerySet[ContentItem], *, user: User) -> QuerySet[ContentItem]:
+    comments = (
+        Comment.objects.visible()
+        .filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        qs.select_related("suggested_by")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("name")),
+            Prefetch("captions", queryset=Caption.objects.order_by("network", "language")),
+        )
+        .annotate(
+            already_shared=Exists(Share.objects.filter(item=OuterRef("pk"), user=user)),
+            comment_count=Coalesce(Subquery(comments), 0),
+            published_on=Coalesce("publish_at", "approved_at", "created_at"),
+        )
+    )
+
+
+def feed_items(
+    *, user: User, topic: str = "", network: str = "", q: str = ""
+) -> QuerySet[ContentItem]:
+    """What ``user`` sees in the feed: live items for everyone or for one of their teams,
+    featured first, then newest."""
+    qs = ContentItem.objects.live().targeted_at(audience_team_ids(user=user))
+    if topic:
+        qs = qs.filter(
+            Exists(
+                ContentItem.topics.through.objects.filter(
+                    contentitem_id=OuterRef("pk"), topic__slug=topic
+                )
+            )
+        )
+    if network in Network.values:
+        qs = qs.filter(Exists(Caption.objects.filter(item=OuterRef("pk"), network=network)))
+    q = (q or "").strip()[:200]
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(summary__icontains=q)
+            | Q(Exists(Caption.objects.filter(item=OuterRef("pk"), text__icontains=q)))
+        )
+    return _with_display(qs, user=user).order_by("-featured", "-published_on", "-pk")
+
+
+def item_for_viewer(*, user: User, pk: int) -> ContentItem | None:
+    """One item ``user`` may open: live and targeted at them, one they may curate, or
+    their own suggestion. None otherwise (the view answers 404)."""
+    from posts.services.library import user_can_curate
+
+    base = ContentItem.objects.filter(pk=pk)
+    allowed = Q(pk__in=ContentItem.objects.visible_to(user).values("pk")) | Q(suggested_by=user)
+    if user_can_curate(user=user):
+        allowed |= Q(pk__in=ContentItem.objects.curatable_by(user).values("pk"))
+    return _with_display(base.filter(allowed), user=user).select_related("approved_by").first()
+
+
+def item_is_live_for(*, user: User, item: ContentItem) -> bool:
+    return ContentItem.objects.visible_to(user).filter(pk=item.pk).exists()
+
+
+def review_queue(*, user: User, status: str = ContentStatus.IN_REVIEW) -> QuerySet[ContentItem]:
+    """Items waiting for ``user``'s decision (or in another status, for the curation tabs)."""
+    if status not in ContentStatus.values:
+        status = ContentStatus.IN_REVIEW
+    return (
+        ContentItem.objects.curatable_by(user)
+        .filter(status=status)
+        .select_related("created_by", "suggested_by", "feed")
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
+        .annotate(caption_count=Count("captions"))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def curation_counts(*, user: User) -> dict[str, int]:
+    rows = (
+        ContentItem.objects.curatable_by(user).order_by().values("status").annotate(n=Count("pk"))
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def suggestions_of(*, user: User) -> QuerySet[ContentItem]:
+    return (
+        ContentItem.objects.filter(suggested_by=user)
+        .prefetch_related("captions")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def item_comments(*, item: ContentItem) -> QuerySet[Comment]:
+    return (
+        Comment.objects.filter(item=item)
+        .select_related("author", "removed_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def topics_in_use() -> QuerySet[Topic]:
+    return Topic.objects.order_by("name")
+
+
+def feeds_for_admin() -> QuerySet[Feed]:
+    return Feed.objects.annotate(item_count=Count("items")).order_by("name")
+
+
+def pick_caption(item: ContentItem, *, network: str = "", language: str = "en") -> Caption | None:
+    """The caption to show: the chosen network in the viewer's language, then any
+    language, then the first. Uses the prefetched captions only (no query)."""
+    captions = list(item.captions.all())
+    if not captions:
+        return None
+    for match in (
+        lambda c: c.network == network and c.language == language,
+        lambda c: c.network == network,
+        lambda c: c.language == language and c.network == Network.LINKEDIN,
+        lambda c: c.language == language,
+    ):
+        found = next((c for c in captions if match(c)), None)
+        if found:
+            return found
+    return captions[0]

@@ -1,1 +1,50 @@
-"""Celery tasks of the library area of posts."""
+"""Celery tasks of the library area of posts. Thin: take IDs, one service call."""
+
+from celery import shared_task
+
+from posts.models import ContentItem, Feed
+from posts.services import library as services
+
+
+@shared_task(name="posts.archive_expired_content")
+def archive_expired_content() -> int:
+    """Periodic: approved items past their expire-at leave the feed for good."""
+    return services.content_archive_expired()
+
+
+PREVIEW_MAX_RETRIES = 3
+
+
+@shared_task(
+    name="posts.fetch_link_preview",
+    bind=True,
+    autoretry_for=(services.PreviewTemporaryError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=PREVIEW_MAX_RETRIES,
+)
+def fetch_link_preview(self, item_id: int) -> None:
+    """Fill an item's empty title, summary and image from its page; timeouts and 5xx are
+    retried with backoff and jitter, the last attempt gives up quietly."""
+    if not ContentItem.objects.filter(pk=item_id).exists():
+        return
+    services.content_fill_preview(
+        item_id=item_id, final_attempt=self.request.retries >= PREVIEW_MAX_RETRIES
+    )
+
+
+@shared_task(name="posts.fetch_due_feeds")
+def fetch_due_feeds() -> int:
+    """Periodic: one task per due feed, so a slow or broken feed never holds up the rest."""
+    ids = services.feeds_due_ids()
+    for feed_id in ids:
+        fetch_feed.delay(feed_id)
+    return len(ids)
+
+
+@shared_task(name="posts.fetch_feed")
+def fetch_feed(feed_id: int) -> int:
+    if not Feed.objects.filter(pk=feed_id).exists():
+        return 0
+    return services.feed_fetch(feed_id=feed_id)

@@ -1,1 +1,435 @@
-"""library views."""
+"""Library views: the feed, item pages, curation, suggestions, comments, feed status.
+
+Thin: parse and authorise, validate a form, one service call, redirect or render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import admin_required, manager_required
+from posts.forms_library import (
+    CURATION_TABS,
+    BulkActionForm,
+    CommentForm,
+    ContentEditForm,
+    ContentItemForm,
+    FeedFilterForm,
+    RejectForm,
+    RequestChangesForm,
+    SuggestionForm,
+)
+from posts.models import Comment, ContentItem, ContentStatus
+from posts.selectors import library as selectors
+from posts.services import library as services
+
+FEED_PAGE_SIZE = 20
+QUEUE_PAGE_SIZE = 50
+
+
+def _viewer_language(request) -> str:
+    return getattr(request, "LANGUAGE_CODE", "en") or "en"
+
+
+def _attach_captions(items, *, network: str, language: str) -> None:
+    for item in items:
+        item.display_caption = selectors.pick_caption(item, network=network, language=language)
+
+
+def _share_enabled() -> bool:
+    """Whether the share flow (the sharing area's ``posts:share``) is installed. Checked once
+    per page, not once per card: a failing ``{% url %}`` per item is slow."""
+    try:
+        reverse("posts:share", args=[1])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _item_or_404(request, pk: int) -> ContentItem:
+    item = selectors.item_for_viewer(user=request.user, pk=pk)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _curatable_or_404(request, pk: int) -> ContentItem:
+    return get_object_or_404(ContentItem.objects.curatable_by(request.user), pk=pk)
+
+
+def _show_error(request, exc: services.ContentError) -> None:
+    messages.error(request, str(exc))
+
+
+# --- Feed --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def feed(request):
+    topics = list(selectors.topics_in_use())
+    form = FeedFilterForm(request.GET or None, topics=topics)
+    filters = form.cleaned_data if form.is_valid() else {}
+    topic, network, q = filters.get("topic", ""), filters.get("network", ""), filters.get("q", "")
+    items = selectors.feed_items(user=request.user, topic=topic, network=network, q=q)
+    page = Paginator(items, FEED_PAGE_SIZE).get_page(request.GET.get("page"))
+    _attach_captions(page.object_list, network=network, language=_viewer_language(request))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "filtered": bool(topic or network or q),
+        "query": query.urlencode(),
+        "can_curate": services.user_can_curate(user=request.user),
+        "share_enabled": _share_enabled(),
+    }
+    template = "posts/_feed_results.html" if request.htmx else "posts/feed.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def item_detail(request, pk: int):
+    item = _item_or_404(request, pk)
+    item.display_caption = selectors.pick_caption(item, language=_viewer_language(request))
+    can_curate = services.user_can_curate(user=request.user) and (
+        ContentItem.objects.curatable_by(request.user).filter(pk=item.pk).exists()
+    )
+    return render(
+        request,
+        "posts/item_detail.html",
+        {
+            "item": item,
+            "captions": list(item.captions.all()),
+            "comments": selectors.item_comments(item=item),
+            "comment_form": CommentForm(),
+            "can_curate": can_curate,
+            "is_live": selectors.item_is_live_for(user=request.user, item=item),
+            "share_enabled": _share_enabled(),
+            "reject_form": RejectForm(),
+            "changes_form": RequestChangesForm(),
+        },
+    )
+
+
+# --- Curation ----------------------------------------------------------------------------------
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def item_create(request):
+    form = ContentItemForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.content_create(
+                by=request.user, submit="submit" in request.POST, **form.service_kwargs()
+            )
+        except services.ContentValidationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except services.ContentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The item was saved."))
+            return redirect("posts:item_detail", pk=item.pk)
+    return render(request, "posts/item_form.html", {"form": form, "item": None})
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk: int):
+    item = _curatable_or_404(request, pk)
+    form = ContentEditForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        initial=ContentItemForm.initial_for(item),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.content_update(
+                item=item,
+                by=request.user,
+                remove_image=form.cleaned_data.get("remove_image", False),
+                **form.service_kwargs(),
+            )
+        except services.ContentValidationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except services.ContentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The item was saved."))
+            return redirect("posts:item_detail", pk=item.pk)
+    return render(request, "posts/item_form.html", {"form": form, "item": item})
+
+
+@manager_required
+@require_GET
+def item_preview(request, pk: int):
+    """The item exactly as an employee's feed would show it, whatever its status."""
+    item = _curatable_or_404(request, pk)
+    item = selectors.item_for_viewer(user=request.user, pk=item.pk)
+    item.display_caption = selectors.pick_caption(item, language=_viewer_language(request))
+    return render(request, "posts/item_preview.html", {"item": item})
+
+
+def _transition_view(request, pk: int, action) -> HttpResponse:
+    item = _curatable_or_404(request, pk)
+    try:
+        action(item)
+    except services.ContentError as exc:
+        _show_error(request, exc)
+    if request.POST.get("back") == "review":
+        return redirect("posts:review")
+    return redirect("posts:item_detail", pk=item.pk)
+
+
+@manager_required
+@require_POST
+def item_approve(request, pk: int):
+    def act(item):
+        services.content_approve(item=item, by=request.user)
+        messages.success(request, _("Approved: %(title)s") % {"title": item.display_title})
+
+    return _transition_view(request, pk, act)
+
+
+@manager_required
+@require_POST
+def item_reject(request, pk: int):
+    form = RejectForm(request.POST)
+
+    def act(item):
+        if not form.is_valid():
+            raise services.ContentValidationError(
+                _("Reason: say why the item is rejected."), field="reason"
+            )
+        services.content_reject(item=item, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Rejected: %(title)s") % {"title": item.display_title})
+
+    return _transition_view(request, pk, act)
+
+
+@manager_required
+@require_POST
+def item_request_changes(request, pk: int):
+    form = RequestChangesForm(request.POST)
+
+    def act(item):
+        if not form.is_valid():
+            raise services.ContentValidationError(_("Note: say what should change."), field="note")
+        services.content_request_changes(item=item, by=request.user, note=form.cleaned_data["note"])
+        messages.success(request, _("Changes requested: %(title)s") % {"title": item.display_title})
+
+    return _transition_view(request, pk, act)
+
+
+@manager_required
+@require_POST
+def item_archive(request, pk: int):
+    def act(item):
+        services.content_archive(item=item, by=request.user)
+        messages.success(request, _("Archived: %(title)s") % {"title": item.display_title})
+
+    return _transition_view(request, pk, act)
+
+
+@login_required
+@require_POST
+def item_submit(request, pk: int):
+    item = _item_or_404(request, pk)
+    try:
+        services.content_submit(item=item, by=request.user)
+    except services.ContentError as exc:
+        _show_error(request, exc)
+    else:
+        messages.success(request, _("Sent for review."))
+    return redirect("posts:item_detail", pk=item.pk)
+
+
+@manager_required
+@require_GET
+def review(request):
+    status = request.GET.get("status", ContentStatus.IN_REVIEW)
+    if status not in CURATION_TABS:
+        status = ContentStatus.IN_REVIEW
+    queue = selectors.review_queue(user=request.user, status=status)
+    page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.curation_counts(user=request.user)
+    tabs = [(s, ContentStatus(s).label, counts.get(s, 0)) for s in CURATION_TABS]
+    return render(
+        request,
+        "posts/review.html",
+        {
+            "page": page,
+            "status": status,
+            "tabs": tabs,
+            "bulk_form": BulkActionForm(item_ids=[i.pk for i in page.object_list]),
+        },
+    )
+
+
+@manager_required
+@require_POST
+def review_bulk(request):
+    item_ids = [int(v) for v in request.POST.getlist("items") if v.isdigit()]
+    form = BulkActionForm(request.POST, item_ids=item_ids)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("posts:review")
+    try:
+        done, skipped = services.content_bulk_action(
+            by=request.user,
+            item_ids=form.cleaned_data["items"],
+            action=form.cleaned_data["action"],
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except services.ContentError as exc:
+        _show_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(done)s items changed, %(skipped)s skipped.") % {"done": done, "skipped": skipped},
+        )
+    return redirect("posts:review")
+
+
+# --- Suggestions -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggest(request):
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.suggestion_create(by=request.user, **form.cleaned_data)
+        except services.ContentValidationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(
+                request, _("Thank you! Your suggestion is waiting for review. You will hear back.")
+            )
+            return redirect("posts:my_suggestions")
+    return render(request, "posts/suggest.html", {"form": form, "item": None})
+
+
+@login_required
+@require_GET
+def my_suggestions(request):
+    page = Paginator(selectors.suggestions_of(user=request.user), FEED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "posts/my_suggestions.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestion_edit(request, pk: int):
+    item = get_object_or_404(
+        ContentItem, pk=pk, suggested_by=request.user, status=ContentStatus.CHANGES_REQUESTED
+    )
+    first_caption = item.captions.first()
+    initial = {
+        "url": item.url,
+        "reason": item.suggestion_reason,
+        "network": first_caption.network if first_caption else "",
+        "caption": first_caption.text if first_caption else "",
+    }
+    form = SuggestionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.suggestion_update(item=item, by=request.user, **form.cleaned_data)
+        except services.ContentValidationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        except services.ContentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Sent for review again."))
+            return redirect("posts:my_suggestions")
+    return render(request, "posts/suggest.html", {"form": form, "item": item})
+
+
+# --- Comments ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comment_create(request, pk: int):
+    item = _item_or_404(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_create(
+                item=item, by=request.user, body=form.cleaned_data["body"]
+            )
+        except services.ContentError as exc:
+            _show_error(request, exc)
+        else:
+            return redirect(_detail_url(item.pk, f"comment-{comment.pk}"))
+    else:
+        messages.error(request, _("Comment: write something first."))
+    return redirect(_detail_url(item.pk, "comments"))
+
+
+def _detail_url(pk: int, anchor: str = "") -> str:
+    url = reverse("posts:item_detail", args=[pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _comment_or_404(request, pk: int) -> Comment:
+    comment = get_object_or_404(Comment.objects.select_related("item"), pk=pk)
+    # The comment's item must be one the person may open at all.
+    _item_or_404(request, comment.item_id)
+    return comment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request, pk: int):
+    comment = _comment_or_404(request, pk)
+    if comment.author_id != request.user.pk or comment.removed_at:
+        raise Http404
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_update(
+                comment=comment, by=request.user, body=form.cleaned_data["body"]
+            )
+        except services.ContentError as exc:
+            form.add_error("body", str(exc))
+        else:
+            return redirect(_detail_url(comment.item_id, f"comment-{comment.pk}"))
+    return render(request, "posts/comment_edit.html", {"form": form, "comment": comment})
+
+
+@manager_required
+@require_POST
+def comment_remove(request, pk: int):
+    comment = _comment_or_404(request, pk)
+    try:
+        services.comment_remove(comment=comment, by=request.user)
+    except services.ContentError as exc:
+        _show_error(request, exc)
+    else:
+        messages.success(request, _("The comment was removed."))
+    return redirect(_detail_url(comment.item_id, "comments"))
+
+
+# --- RSS/Atom feeds ----------------------------------------------------------------------------
+
+
+@admin_required
+@require_GET
+def feeds(request):
+    page = Paginator(selectors.feeds_for_admin(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "posts/feeds.html", {"page": page})

@@ -1,0 +1,95 @@
+from django.contrib import admin
+
+from posts.forms_library import FeedAdminForm
+from posts.models import Caption, Comment, ContentItem, Feed, Topic
+
+# --- Content library -------------------------------------------------------------------------
+# Curation happens in the app (workflow services with audit); the admin manages topics and
+# RSS/Atom feeds, and shows items and comments read-mostly.
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    form = FeedAdminForm
+    list_display = [
+        "name",
+        "url",
+        "trusted",
+        "daily_max",
+        "is_active",
+        "status",
+        "failure_count",
+        "last_error",
+        "last_fetched_at",
+        "next_fetch_at",
+    ]
+    list_filter = ["status", "trusted", "is_active"]
+    search_fields = ["name", "url"]
+    fields = [
+        "name",
+        "url",
+        "trusted",
+        "daily_max",
+        "is_active",
+        "topics",
+        "status",
+        "last_error",
+        "failure_count",
+        "last_fetched_at",
+        "next_fetch_at",
+    ]
+    readonly_fields = ["status", "last_error", "failure_count", "last_fetched_at"]
+    filter_horizontal = ["topics"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class CaptionInline(admin.TabularInline):
+    model = Caption
+    extra = 0
+
+
+@admin.register(ContentItem)
+class ContentItemAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "status",
+        "featured",
+        "target_everyone",
+        "publish_at",
+        "expire_at",
+        "created_at",
+    ]
+    list_filter = ["status", "featured", "target_everyone", "topics"]
+    search_fields = ["title", "url"]
+    readonly_fields = [
+        "status",
+        "approved_by",
+        "approved_at",
+        "created_by",
+        "suggested_by",
+        "feed",
+        "feed_guid",
+    ]
+    raw_id_fields = ["target_teams"]
+    inlines = [CaptionInline]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["item", "author", "created_at", "removed_at"]
+    raw_id_fields = ["item", "author", "removed_by"]
+    readonly_fields = ["removed_at", "removed_by"]
+
+
+# --- Sharing ---------------------------------------------------------------------------------

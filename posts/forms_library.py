@@ -1,0 +1,332 @@
+"""Forms of the library area. Forms validate; services persist."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Team
+from accounts.selectors import teams_managed_by
+from ambassador import fetch as safe_fetch
+from posts.models import ContentStatus, Feed, Topic
+from posts.networks import CAPTION_LIMITS, Network
+from posts.services.library import (
+    BULK_ACTIONS,
+    ContentValidationError,
+    FeedError,
+    caption_limit_error,
+    image_problem,
+    parse_feed,
+    validate_content_url,
+)
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ContentUrlField(forms.CharField):
+    """A web address: http(s) only, checked by the same rule the services use."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 2000)
+        kwargs.setdefault("widget", forms.URLInput(attrs={"placeholder": "https://"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value and not self.required:
+            return value
+        try:
+            return validate_content_url(value)
+        except ContentValidationError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+def caption_field_name(network: str, language: str) -> str:
+    return f"caption_{network.lower()}_{language}"
+
+
+class ContentItemForm(forms.Form):
+    url = ContentUrlField(label=gettext_lazy("URL"))
+    title = forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Leave empty to take it from the page."),
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Leave empty to take it from the page."),
+    )
+    image = forms.FileField(
+        label=gettext_lazy("Image"),
+        required=False,
+        help_text=gettext_lazy(
+            "JPEG, PNG, GIF or WebP, at most 5 MB. Leave empty to use the page's preview image."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Topics"),
+        queryset=Topic.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    target_everyone = forms.BooleanField(
+        label=gettext_lazy("For everyone"), required=False, initial=True
+    )
+    target_teams = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Target teams"),
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Only used when the item is not for everyone."),
+    )
+    publish_at = forms.DateTimeField(
+        label=gettext_lazy("Publish at"),
+        required=False,
+        input_formats=DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+        help_text=gettext_lazy("Empty: as soon as it is approved."),
+    )
+    expire_at = forms.DateTimeField(
+        label=gettext_lazy("Expire at"),
+        required=False,
+        input_formats=DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+        help_text=gettext_lazy("Empty: never expires."),
+    )
+    caption_editable = forms.BooleanField(
+        label=gettext_lazy("Employees may edit the caption"), required=False, initial=True
+    )
+    featured = forms.BooleanField(label=gettext_lazy("Featured"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_teams"].queryset = teams_managed_by(user=user).order_by("name")
+        for network in Network:
+            for code, language in settings.LANGUAGES:
+                self.fields[caption_field_name(network, code)] = forms.CharField(
+                    label=_("%(network)s caption (%(language)s)")
+                    % {"network": network.label, "language": language},
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 3, "data-limit": CAPTION_LIMITS[network]}),
+                    help_text=_("At most %(limit)s characters.")
+                    % {"limit": f"{CAPTION_LIMITS[network]:,}"},
+                )
+
+    def caption_fields(self):
+        return [
+            self[caption_field_name(n, code)] for n in Network for code, _l in settings.LANGUAGES
+        ]
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        data = upload.read()
+        if problem := image_problem(data):
+            raise forms.ValidationError(problem)
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        publish_at, expire_at = cleaned.get("publish_at"), cleaned.get("expire_at")
+        if publish_at and expire_at and expire_at <= publish_at:
+            self.add_error("expire_at", _("Expire at: must be later than publish at."))
+        if not cleaned.get("target_everyone") and not cleaned.get("target_teams"):
+            self.add_error(
+                "target_teams", _("Target teams: choose at least one team, or target everyone.")
+            )
+        for network in Network:
+            for code, _language in settings.LANGUAGES:
+                name = caption_field_name(network, code)
+                text = (cleaned.get(name) or "").strip()
+                if problem := caption_limit_error(network=network, text=text):
+                    self.add_error(name, problem)
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "url": data["url"],
+            "title": data.get("title") or "",
+            "summary": data.get("summary") or "",
+            "image": data.get("image"),
+            "topics": data.get("topics") or [],
+            "target_everyone": bool(data.get("target_everyone")),
+            "target_teams": data.get("target_teams") or [],
+            "publish_at": data.get("publish_at"),
+            "expire_at": data.get("expire_at"),
+            "caption_editable": bool(data.get("caption_editable")),
+            "featured": bool(data.get("featured")),
+            "captions": {
+                (network.value, code): data.get(caption_field_name(network, code)) or ""
+                for network in Network
+                for code, _language in settings.LANGUAGES
+            },
+        }
+
+    @classmethod
+    def initial_for(cls, item) -> dict:
+        initial = {
+            "url": item.url,
+            "title": item.title,
+            "summary": item.summary,
+            "topics": list(item.topics.all()),
+            "target_everyone": item.target_everyone,
+            "target_teams": list(item.target_teams.all()),
+            "publish_at": item.publish_at,
+            "expire_at": item.expire_at,
+            "caption_editable": item.caption_editable,
+            "featured": item.featured,
+        }
+        for caption in item.captions.all():
+            initial[caption_field_name(Network(caption.network), caption.language)] = caption.text
+        return initial
+
+
+class ContentEditForm(ContentItemForm):
+    remove_image = forms.BooleanField(label=gettext_lazy("Remove the image"), required=False)
+
+
+class SuggestionForm(forms.Form):
+    url = ContentUrlField(label=gettext_lazy("URL"))
+    reason = forms.CharField(
+        label=gettext_lazy("Why is it worth sharing?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    network = forms.ChoiceField(
+        label=gettext_lazy("Network for your caption"),
+        choices=Network.choices,
+        initial=Network.LINKEDIN,
+        required=False,
+    )
+    caption = forms.CharField(
+        label=gettext_lazy("Suggested caption (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        caption = (cleaned.get("caption") or "").strip()
+        if caption:
+            network = cleaned.get("network")
+            if network not in CAPTION_LIMITS:
+                self.add_error("network", _("Network: choose a network."))
+            elif problem := caption_limit_error(network=network, text=caption):
+                self.add_error("caption", problem)
+        return cleaned
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RequestChangesForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("What should change?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(label=gettext_lazy("With the selected items"), choices=())
+    items = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=gettext_lazy("Items"))
+    reason = forms.CharField(label=gettext_lazy("Reason (for rejecting)"), required=False)
+
+    def __init__(self, *args, item_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = list(BULK_ACTIONS.items())
+        self.fields["items"].choices = [(pk, pk) for pk in item_ids]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "reject" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Reason: say why the items are rejected."))
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Markdown works: **bold**, _italic_, [links](https://…), lists."),
+    )
+
+
+class FeedFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+    topic = forms.ChoiceField(label=gettext_lazy("Topic"), required=False, choices=())
+    network = forms.ChoiceField(label=gettext_lazy("Network"), required=False, choices=())
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = [("", _("All topics"))] + [(t.slug, t.name) for t in topics]
+        self.fields["network"].choices = [("", _("All networks")), *Network.choices]
+
+
+CURATION_TABS = [
+    ContentStatus.IN_REVIEW,
+    ContentStatus.DRAFT,
+    ContentStatus.CHANGES_REQUESTED,
+    ContentStatus.APPROVED,
+    ContentStatus.REJECTED,
+    ContentStatus.ARCHIVED,
+]
+
+
+class FeedAdminForm(forms.ModelForm):
+    """Admins add feeds in the Django admin. A new or changed URL is fetched once through the
+    SSRF-safe fetcher, so a malformed or unreachable feed is refused with a clear message."""
+
+    url = forms.CharField(label=gettext_lazy("Feed URL"), max_length=2000, widget=forms.URLInput)
+
+    class Meta:
+        model = Feed
+        fields = ["name", "url", "trusted", "daily_max", "is_active", "topics"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            url = validate_content_url(url)
+        except ContentValidationError as exc:
+            raise forms.ValidationError(
+                _("Feed URL: enter a web address that starts with https:// or http://.")
+            ) from exc
+        if self.instance.pk and self.instance.url == url:
+            return url
+        try:
+            response = safe_fetch.fetch(
+                url, accept="application/rss+xml, application/atom+xml, application/xml, text/xml"
+            )
+        except safe_fetch.FetchError as exc:
+            raise forms.ValidationError(_("Feed URL: %(reason)s") % {"reason": exc.reason}) from exc
+        if response.status != 200:
+            raise forms.ValidationError(
+                _("Feed URL: the server answered with HTTP status %(status)s.")
+                % {"status": response.status}
+            )
+        try:
+            parse_feed(response.content)
+        except FeedError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return url

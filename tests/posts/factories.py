@@ -1,0 +1,71 @@
+import factory
+from django.utils import timezone
+
+from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, Topic
+from posts.networks import Network
+from tests.factories import UserFactory
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ContentItemFactory(factory.django.DjangoModelFactory):
+    """An approved, live item for everyone unless told otherwise."""
+
+    class Meta:
+        model = ContentItem
+        skip_postgeneration_save = True
+
+    url = factory.Sequence(lambda n: f"https://example.com/articles/{n}")
+    slug = factory.Sequence(lambda n: f"item-{n}")
+    title = factory.Sequence(lambda n: f"Article number {n}")
+    summary = "A short summary of the article."
+    status = ContentStatus.APPROVED
+    approved_at = factory.LazyFunction(timezone.now)
+    target_everyone = True
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.topics.set(extracted)
+
+    @factory.post_generation
+    def target_teams(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.target_everyone = False
+            obj.save(update_fields=["target_everyone"])
+            obj.target_teams.set(extracted)
+
+
+class CaptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Caption
+
+    item = factory.SubFactory(ContentItemFactory)
+    network = Network.LINKEDIN
+    language = "en"
+    text = "Proud of what we built this year."
+
+
+class FeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Feed
+
+    name = factory.Sequence(lambda n: f"Newsroom {n}")
+    url = factory.Sequence(lambda n: f"https://example.com/feed-{n}.xml")
+    daily_max = 5
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    item = factory.SubFactory(ContentItemFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Shared it this morning — 12 reactions already!"
