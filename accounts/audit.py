@@ -24,3 +24,5 @@ class AuditAction(models.TextChoices):
     GUIDELINES_PUBLISHED = "GUIDELINES_PUBLISHED", "guidelines published"
     GUIDELINES_ACKNOWLEDGED = "GUIDELINES_ACKNOWLEDGED", "guidelines acknowledged"
     EXPORT = "EXPORT", "export"
+    INVITATION_ACCEPTED = "INVITATION_ACCEPTED", "invitation accepted"
+    INVITATION_REVOKED = "INVITATION_REVOKED", "invitation revoked"
