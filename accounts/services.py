@@ -151,6 +151,21 @@ def _end_sessions(user: User) -> None:
 
 
 @transaction.atomic
+def user_end_other_sessions(*, user: User, request=None) -> None:
+    """After an MFA change: every other session of ``user`` ends; this one stays signed in."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.auth import update_session_auth_hash
+
+    current = request.session.session_key if request is not None else None
+    for session in UserSession.objects.filter(user=user).exclude(session_key=current or ""):
+        session.end()
+    user.security_stamp = User._meta.get_field("security_stamp").get_default()
+    user.save(update_fields=["security_stamp"])
+    if request is not None and getattr(request, "user", None) == user:
+        update_session_auth_hash(request, user)
+
+
+@transaction.atomic
 def user_deactivate(*, user: User, by: User) -> User:
     """Offboard ``user``: never a hard delete; their sessions end at once."""
     if user.pk == by.pk:

@@ -11,7 +11,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from accounts.audit import AuditAction
-from accounts.services import audit_record
+from accounts.services import audit_record, user_end_other_sessions
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.audit_login")
@@ -56,6 +56,8 @@ def _mfa_event(change: str):
             target=user,
             detail={"change": change, "type": authenticator.type},
         )
+        # A changed second factor ends every other session of this person.
+        user_end_other_sessions(user=user, request=request)
 
     return handler
 

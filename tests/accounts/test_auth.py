@@ -341,3 +341,29 @@ def test_audit_event_cannot_be_updated_or_deleted_in_database(personas):
         AuditEvent.objects.filter(pk=event.pk).update(action="LOGOUT")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+# allauth announces MFA changes after commit: a transactional test sees that as in production.
+@pytest.mark.django_db(transaction=True)
+def test_mfa_change_ends_other_sessions_but_keeps_this_one(personas):
+    from django.test import Client
+
+    this, other = Client(), Client()
+    for client in (this, other):
+        _login(client, personas.employee.email, PASSWORD)
+        assert client.get(reverse("home")).status_code == 200
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    this.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    secret = this.get(reverse("mfa_activate_totp")).context["form"].secret
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    response = this.post(reverse("mfa_activate_totp"), {"code": code})
+    assert response.status_code == 302
+    changes = AuditEvent.objects.filter(action=AuditAction.MFA_CHANGED)
+    assert {event.detail["type"] for event in changes} == {"totp", "recovery_codes"}
+    assert this.get(reverse("home")).status_code == 200
+    assert other.get(reverse("home")).status_code == 302
