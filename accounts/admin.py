@@ -13,9 +13,16 @@ from accounts.models import (
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only here: roles change on the person's page in the app, which audits them."""
+
     model = TeamMembership
     extra = 0
-    autocomplete_fields = ["team"]
+    fields = ["team", "is_manager", "joined_at"]
+    readonly_fields = ["team", "is_manager", "joined_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -25,8 +32,13 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ["email", "display_name"]
     ordering = ["email"]
     exclude = ["password", "security_stamp", "user_permissions", "groups", "last_login"]
-    readonly_fields = ["date_joined", "deactivated_at"]
+    # Roles and offboarding go through the app's People pages: audited, sessions ended.
+    readonly_fields = ["is_admin", "is_superuser", "is_active", "date_joined", "deactivated_at"]
     inlines = [MembershipInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Offboarding deactivates; a hard delete would break history.
+        return False
 
 
 @admin.register(Team)

@@ -475,3 +475,36 @@ def test_audit_crlf_in_name_cannot_forge_entry(personas, name):
     assert "\n" not in event.target_label
     assert "\r" not in event.target_label
     assert str(event).count("\n") == 0
+
+
+def test_notifications_mark_read_htmx_returns_list_partial(client, personas):
+    NotificationFactory(recipient=personas.employee)
+    client.force_login(personas.employee)
+    response = client.post(
+        reverse("accounts:notifications_mark_read"), headers={"HX-Request": "true"}
+    )
+    assert response.templates[0].name == "accounts/_notification_list.html"
+    assert personas.employee.notifications.unread().count() == 0
+
+
+def test_django_admin_cannot_change_roles_or_delete_people(client, personas):
+    client.force_login(personas.admin)
+    url = f"/django-admin/accounts/user/{personas.employee.pk}/change/"
+    client.post(
+        url,
+        {
+            "email": personas.employee.email,
+            "display_name": "Eva",
+            "language": "en",
+            "time_zone": "Europe/Oslo",
+            "is_admin": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    personas.employee.refresh_from_db()
+    assert personas.employee.is_admin is False
+    delete = client.get(f"/django-admin/accounts/user/{personas.employee.pk}/delete/")
+    assert delete.status_code == 403
