@@ -508,3 +508,10 @@ def test_django_admin_cannot_change_roles_or_delete_people(client, personas):
     assert personas.employee.is_admin is False
     delete = client.get(f"/django-admin/accounts/user/{personas.employee.pk}/delete/")
     assert delete.status_code == 403
+
+
+def test_forbidden_page_uses_app_layout(client, personas):
+    client.force_login(personas.employee)
+    response = client.get(reverse("accounts:people"))
+    assert response.status_code == 403
+    assert "You do not have access to this page" in response.content.decode()
