@@ -1,10 +1,31 @@
-"""Public reads of the training app that other apps (the sharing flow) call."""
+"""Public reads of the training app that other apps (the sharing flow, reminders) call."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from training.caption_check import Violation, check_caption
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import selectors as accounts_selectors
+from accounts.models import Team, TeamMembership, User
+from training.caption_check import CaptionRules, Violation, check_caption, with_disclosure
+from training.models import (
+    PROGRAMME_ID,
+    Answer,
+    Completion,
+    GuidelineAcknowledgement,
+    GuidelineVersion,
+    Lesson,
+    LessonRead,
+    Module,
+    Programme,
+    Question,
+    QuizAttempt,
+)
 
 
 @dataclass(frozen=True)
@@ -19,17 +40,259 @@ class SharingGate:
     missing: list[MissingStep] = field(default_factory=list)
 
 
+# --- Programme and caption rules -------------------------------------------------------------
+
+
+def programme_get() -> Programme:
+    """The programme row, or an unsaved default when an admin has not saved one yet."""
+    return Programme.objects.filter(pk=PROGRAMME_ID).first() or Programme(pk=PROGRAMME_ID)
+
+
+def caption_rules_for(*, language: str, programme: Programme | None = None) -> CaptionRules:
+    programme = programme or programme_get()
+    return CaptionRules(
+        disclosure=programme.disclosure_for(language),
+        forbidden_phrases=programme.forbidden_phrase_list(),
+        max_hashtags=programme.max_hashtags,
+        max_links=programme.max_links,
+    )
+
+
 def caption_final_text(*, caption: str, network: str, language: str) -> str:
     """The caption as it will be posted (the disclosure appended, when rules define one)."""
-    return caption
+    return with_disclosure(caption, caption_rules_for(language=language).disclosure)
 
 
 def caption_violations(*, caption: str, network: str, language: str) -> list[Violation]:
     """Violations of the final caption (after the disclosure is appended)."""
-    final = caption_final_text(caption=caption, network=network, language=language)
-    return check_caption(caption=final, network=network)
+    return check_caption(
+        caption=caption, network=network, rules=caption_rules_for(language=language)
+    )
+
+
+# --- Guidelines ------------------------------------------------------------------------------
+
+
+def guideline_current() -> GuidelineVersion | None:
+    return GuidelineVersion.objects.current()
+
+
+def guideline_versions() -> QuerySet[GuidelineVersion]:
+    return GuidelineVersion.objects.select_related("published_by").order_by("-number")
+
+
+def guideline_has_acknowledged(*, user: User, version: GuidelineVersion | None) -> bool:
+    if version is None:
+        return True
+    return GuidelineAcknowledgement.objects.filter(user=user, version=version).exists()
+
+
+def _current_version_id():
+    return Subquery(GuidelineVersion.objects.order_by("-number").values("id")[:1])
+
+
+def users_without_current_acknowledgement() -> QuerySet[User]:
+    """Active people who have not acknowledged the current guidelines (one query).
+
+    Empty when no guidelines are published. The reminders work chases these people.
+    """
+    acknowledged = GuidelineAcknowledgement.objects.filter(
+        user=OuterRef("pk"), version_id=_current_version_id()
+    )
+    return (
+        User.objects.active()
+        .filter(Exists(GuidelineVersion.objects.all()))
+        .exclude(Exists(acknowledged))
+    )
+
+
+# --- Modules ---------------------------------------------------------------------------------
+
+
+def _visible_modules_q(*, user: User) -> Q:
+    """Published modules for ``user``'s role and teams."""
+    q = Q(is_published=True)
+    is_manager = user.is_admin or accounts_selectors.user_is_manager(user=user)
+    if not is_manager:
+        q &= Q(audience=Module.Audience.EVERYONE)
+    team_ids = accounts_selectors.user_team_ids(user=user)
+    untargeted = ~Exists(Module.teams.through.objects.filter(module_id=OuterRef("pk")))
+    targeted_here = Exists(
+        Module.teams.through.objects.filter(module_id=OuterRef("pk"), team_id__in=team_ids)
+    )
+    return q & (untargeted | targeted_here)
+
+
+def modules_for(*, user: User) -> QuerySet[Module]:
+    """Modules ``user`` may take, with their progress (lessons read, completion)."""
+    return (
+        Module.objects.filter(_visible_modules_q(user=user))
+        .annotate(
+            lesson_count=Count("lessons", distinct=True),
+            lessons_read=Count(
+                "lessons__reads", filter=Q(lessons__reads__user=user), distinct=True
+            ),
+            completed_at=Subquery(
+                Completion.objects.filter(user=user, module=OuterRef("pk")).values("completed_at")[
+                    :1
+                ]
+            ),
+            certificate_code=Subquery(
+                Completion.objects.filter(user=user, module=OuterRef("pk")).values("code")[:1]
+            ),
+        )
+        .order_by("position", "id")
+    )
+
+
+def module_for(*, user: User, module_id: int) -> Module | None:
+    return modules_for(user=user).filter(pk=module_id).first()
+
+
+def module_lessons(*, module: Module, user: User) -> list[Lesson]:
+    return list(
+        module.lessons.annotate(
+            is_read=Exists(LessonRead.objects.filter(user=user, lesson=OuterRef("pk")))
+        ).order_by("position", "id")
+    )
+
+
+def quiz_questions(*, module: Module) -> list[Question]:
+    return list(
+        module.questions.prefetch_related(
+            Prefetch("answers", queryset=Answer.objects.order_by("id"))
+        ).order_by("position", "id")
+    )
+
+
+def quiz_attempt_count(*, user: User, module: Module) -> int:
+    return QuizAttempt.objects.filter(user=user, module=module).count()
+
+
+def module_due_date(*, module: Module, user: User) -> dt.date | None:
+    if module.due_date:
+        return module.due_date
+    if module.due_days_after_joining is not None:
+        joined = timezone.localdate(user.date_joined)
+        return joined + dt.timedelta(days=module.due_days_after_joining)
+    return None
+
+
+def completions_of(*, user: User) -> QuerySet[Completion]:
+    return Completion.objects.filter(user=user).select_related("module").order_by("-completed_at")
+
+
+def completion_by_code(*, code: str) -> Completion | None:
+    code = code.strip().upper()
+    if not code or len(code) > 16:
+        return None
+    return Completion.objects.filter(code=code).select_related("user", "module").first()
+
+
+# --- The sharing gate ------------------------------------------------------------------------
 
 
 def sharing_gate(*, user) -> SharingGate:
     """May ``user`` share now, and if not, what is missing?"""
-    return SharingGate(allowed=True)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return SharingGate(allowed=False)
+    programme = programme_get()
+    if not programme.sharing_gate_enabled:
+        return SharingGate(allowed=True)
+    missing: list[MissingStep] = []
+    if not guideline_has_acknowledged(user=user, version=guideline_current()):
+        missing.append(
+            MissingStep(
+                label=_("Read and acknowledge the posting guidelines"),
+                url=reverse("training:programme") + "#guidelines",
+            )
+        )
+    required = modules_for(user=user).filter(is_required=True, completed_at__isnull=True)
+    for module in required:
+        missing.append(
+            MissingStep(
+                label=_("Complete the required module “%(title)s”") % {"title": module.title},
+                url=reverse("training:module", args=[module.pk]),
+            )
+        )
+    return SharingGate(allowed=not missing, missing=missing)
+
+
+# --- Team figures for managers and admins ----------------------------------------------------
+
+
+@dataclass
+class TeamStatus:
+    team: Team
+    members: int
+    acknowledged: int
+    completions: dict[int, int]  # module id → people in the team who completed it
+    module_rows: list = field(default_factory=list)
+
+
+def team_statuses(*, teams: QuerySet[Team], modules: list[Module]) -> list[TeamStatus]:
+    """Acknowledgement and completion figures per team, in a fixed number of queries."""
+    current_id = _current_version_id()
+    active_members = Q(memberships__user__is_active=True)
+    rows = list(
+        teams.annotate(
+            member_count=Count("memberships__user", filter=active_members, distinct=True),
+            acknowledged_count=Count(
+                "memberships__user",
+                filter=active_members
+                & Q(memberships__user__guideline_acknowledgements__version_id=current_id),
+                distinct=True,
+            ),
+        ).order_by("name")
+    )
+    counts: dict[tuple[int, int], int] = {}
+    if modules:
+        for row in (
+            TeamMembership.objects.filter(team__in=[t.pk for t in rows], user__is_active=True)
+            .filter(user__module_completions__module__in=[m.pk for m in modules])
+            .values("team_id", "user__module_completions__module_id")
+            .annotate(n=Count("user_id", distinct=True))
+        ):
+            counts[(row["team_id"], row["user__module_completions__module_id"])] = row["n"]
+    return [
+        TeamStatus(
+            team=team,
+            members=team.member_count,
+            acknowledged=team.acknowledged_count,
+            completions={m.pk: counts.get((team.pk, m.pk), 0) for m in modules},
+        )
+        for team in rows
+    ]
+
+
+def team_people_status(*, team: Team) -> QuerySet[User]:
+    """Active members of ``team`` with whether they acknowledged the current guidelines."""
+    acknowledged = GuidelineAcknowledgement.objects.filter(
+        user=OuterRef("pk"), version_id=_current_version_id()
+    )
+    return (
+        User.objects.active()
+        .filter(memberships__team=team)
+        .annotate(
+            has_acknowledged=Exists(acknowledged),
+            completed_count=Count("module_completions", distinct=True),
+        )
+        .order_by("display_name", "email")
+    )
+
+
+def person_completed_module_ids(*, users: list[User]) -> dict[int, set[int]]:
+    result: dict[int, set[int]] = {u.pk: set() for u in users}
+    for user_id, module_id in Completion.objects.filter(user__in=users).values_list(
+        "user_id", "module_id"
+    ):
+        result[user_id].add(module_id)
+    return result
+
+
+def question_failure_stats(*, module: Module) -> QuerySet[Question]:
+    """The module's questions, most often failed first."""
+    return module.questions.annotate(
+        answered=Count("results"),
+        failed=Count("results", filter=Q(results__correct=False)),
+    ).order_by("-failed", "position", "id")

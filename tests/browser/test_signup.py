@@ -38,5 +38,4 @@ def test_signup_verify_login_and_switch_to_norwegian(page, live_server):
     page.select_option("#language-select", "nb")
     expect(page.locator("html")).to_have_attribute("lang", "nb")
     expect(page.locator("h1")).to_contain_text("Velkommen")
-    expect(page.locator(".user-menu summary")).to_be_visible()
-    assert page.locator("footer").inner_text().startswith("Ambassador — åpen kildekode")
+    expect(page.locator(".user-menu form button")).to_have_text("Logg ut")

@@ -1,0 +1,225 @@
+import pytest
+from django.urls import reverse
+
+from tests.training.factories import AnswerFactory, QuestionFactory, answers_for, quiz_module
+from training import services
+from training.models import Completion, QuestionResult, QuizAttempt
+
+pytestmark = pytest.mark.django_db
+
+
+def _state():
+    return (QuizAttempt.objects.count(), QuestionResult.objects.count(), Completion.objects.count())
+
+
+def test_quiz_submit_all_correct_passes_and_completes(personas):
+    module = quiz_module()
+    attempt = services.quiz_submit(
+        user=personas.employee, module=module, chosen=answers_for(module, correct=True)
+    )
+    assert (attempt.score, attempt.passed) == (100, True)
+    assert Completion.objects.filter(user=personas.employee, module=module).count() == 1
+
+
+def test_quiz_submit_wrong_answers_fails_without_completion(personas):
+    module = quiz_module()
+    attempt = services.quiz_submit(
+        user=personas.employee, module=module, chosen=answers_for(module, correct=False)
+    )
+    assert (attempt.score, attempt.passed) == (0, False)
+    assert Completion.objects.count() == 0
+
+
+def test_quiz_submit_partly_correct_multiple_choice_counts_as_wrong(personas):
+    module = quiz_module(pass_mark=50)
+    chosen = answers_for(module, correct=True)
+    multiple = module.questions.get(kind="MULTIPLE")
+    chosen[multiple.pk] = chosen[multiple.pk][:1]  # only one of the two right answers
+    attempt = services.quiz_submit(user=personas.employee, module=module, chosen=chosen)
+    assert (attempt.score, attempt.passed) == (50, True)
+
+
+def test_quiz_submit_below_pass_mark_fails(personas):
+    module = quiz_module(pass_mark=80)
+    chosen = answers_for(module, correct=True)
+    multiple = module.questions.get(kind="MULTIPLE")
+    chosen[multiple.pk] = chosen[multiple.pk][:1]
+    attempt = services.quiz_submit(user=personas.employee, module=module, chosen=chosen)
+    assert (attempt.score, attempt.passed) == (50, False)
+
+
+def test_quiz_submit_records_per_question_results(personas):
+    module = quiz_module()
+    chosen = answers_for(module, correct=True)
+    single = module.questions.get(kind="SINGLE")
+    chosen[single.pk] = [single.answers.get(is_correct=False).pk]
+    attempt = services.quiz_submit(user=personas.employee, module=module, chosen=chosen)
+    results = dict(attempt.results.values_list("question__kind", "correct"))
+    assert results == {"SINGLE": False, "MULTIPLE": True}
+
+
+def test_quiz_retry_after_failure_can_pass(personas):
+    module = quiz_module()
+    services.quiz_submit(
+        user=personas.employee, module=module, chosen=answers_for(module, correct=False)
+    )
+    attempt = services.quiz_submit(
+        user=personas.employee, module=module, chosen=answers_for(module, correct=True)
+    )
+    assert attempt.passed is True
+    assert QuizAttempt.objects.filter(user=personas.employee).count() == 2
+
+
+# --- Tampered submissions: rejected, nothing changes -----------------------------------------
+
+
+def test_quiz_submit_question_from_another_quiz_is_rejected(personas):
+    module = quiz_module()
+    other = QuestionFactory()
+    other_answer = AnswerFactory(question=other, is_correct=True)
+    chosen = answers_for(module, correct=True) | {other.pk: [other_answer.pk]}
+    before = _state()
+    with pytest.raises(services.QuizRejected):
+        services.quiz_submit(user=personas.employee, module=module, chosen=chosen)
+    assert _state() == before
+
+
+def test_quiz_submit_answer_of_another_question_is_rejected(personas):
+    module = quiz_module()
+    chosen = answers_for(module, correct=True)
+    single = module.questions.get(kind="SINGLE")
+    multiple = module.questions.get(kind="MULTIPLE")
+    chosen[single.pk] = [multiple.answers.filter(is_correct=True).first().pk]
+    before = _state()
+    with pytest.raises(services.QuizRejected):
+        services.quiz_submit(user=personas.employee, module=module, chosen=chosen)
+    assert _state() == before
+
+
+def test_quiz_submit_duplicated_answers_are_rejected(personas):
+    module = quiz_module()
+    chosen = answers_for(module, correct=True)
+    multiple = module.questions.get(kind="MULTIPLE")
+    right = chosen[multiple.pk][0]
+    chosen[multiple.pk] = [right, right]
+    before = _state()
+    with pytest.raises(services.QuizRejected):
+        services.quiz_submit(user=personas.employee, module=module, chosen=chosen)
+    assert _state() == before
+
+
+def test_quiz_submit_two_answers_to_single_choice_are_rejected(personas):
+    module = quiz_module()
+    chosen = answers_for(module, correct=True)
+    single = module.questions.get(kind="SINGLE")
+    chosen[single.pk] = list(single.answers.values_list("pk", flat=True))
+    before = _state()
+    with pytest.raises(services.QuizRejected):
+        services.quiz_submit(user=personas.employee, module=module, chosen=chosen)
+    assert _state() == before
+
+
+def test_quiz_submit_unanswered_question_is_rejected(personas):
+    module = quiz_module()
+    chosen = answers_for(module, correct=True)
+    chosen.pop(module.questions.get(kind="MULTIPLE").pk)
+    before = _state()
+    with pytest.raises(services.QuizRejected, match="Answer every question"):
+        services.quiz_submit(user=personas.employee, module=module, chosen=chosen)
+    assert _state() == before
+
+
+def test_quiz_resubmitting_a_passed_quiz_is_rejected(personas):
+    module = quiz_module()
+    services.quiz_submit(
+        user=personas.employee, module=module, chosen=answers_for(module, correct=True)
+    )
+    before = _state()
+    with pytest.raises(services.QuizRejected, match="already passed"):
+        services.quiz_submit(
+            user=personas.employee, module=module, chosen=answers_for(module, correct=False)
+        )
+    assert _state() == before
+
+
+def test_quiz_attempt_limit_is_enforced(personas):
+    module = quiz_module(max_attempts=1)
+    services.quiz_submit(
+        user=personas.employee, module=module, chosen=answers_for(module, correct=False)
+    )
+    before = _state()
+    with pytest.raises(services.QuizRejected, match="all your attempts"):
+        services.quiz_submit(
+            user=personas.employee, module=module, chosen=answers_for(module, correct=True)
+        )
+    assert _state() == before
+
+
+# --- Through the view ------------------------------------------------------------------------
+
+
+def _post_data(chosen):
+    return {f"question-{qid}": [str(a) for a in answers] for qid, answers in chosen.items()}
+
+
+def test_quiz_view_post_pass_redirects_to_module(client, personas):
+    module = quiz_module()
+    client.force_login(personas.employee)
+    response = client.post(
+        reverse("training:quiz", args=[module.pk]), _post_data(answers_for(module, correct=True))
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("training:module", args=[module.pk])
+    assert Completion.objects.filter(user=personas.employee).count() == 1
+
+
+def test_quiz_view_post_fail_shows_score(client, personas):
+    module = quiz_module()
+    client.force_login(personas.employee)
+    response = client.post(
+        reverse("training:quiz", args=[module.pk]), _post_data(answers_for(module, correct=False))
+    )
+    assert response.status_code == 200
+    assert response.context["attempt"].score == 0
+    assert "You scored 0%" in response.content.decode()
+
+
+def test_quiz_view_non_numeric_answer_is_400_and_changes_nothing(client, personas):
+    module = quiz_module()
+    question = module.questions.first()
+    client.force_login(personas.employee)
+    response = client.post(
+        reverse("training:quiz", args=[module.pk]), {f"question-{question.pk}": "x"}
+    )
+    assert response.status_code == 400
+    assert _state() == (0, 0, 0)
+
+
+def test_quiz_view_resubmit_after_pass_is_400_and_changes_nothing(client, personas):
+    module = quiz_module()
+    client.force_login(personas.employee)
+    data = _post_data(answers_for(module, correct=True))
+    client.post(reverse("training:quiz", args=[module.pk]), data)
+    before = _state()
+    response = client.post(reverse("training:quiz", args=[module.pk]), data)
+    assert response.status_code == 400
+    assert _state() == before
+
+
+def test_quiz_view_shows_every_answer_once(client, personas):
+    module = quiz_module()
+    client.force_login(personas.employee)
+    response = client.get(reverse("training:quiz", args=[module.pk]))
+    shown = sorted(a.text for q in response.context["questions"] for a in q.shuffled)
+    assert shown == ["No", "Right", "Wrong", "Yes A", "Yes B"]
+    assert "is_correct" not in response.content.decode()
+
+
+def test_quiz_view_managers_only_module_is_404_for_employee(client, personas):
+    module = quiz_module(audience="MANAGERS")
+    client.force_login(personas.employee)
+    response = client.post(
+        reverse("training:quiz", args=[module.pk]), _post_data(answers_for(module, correct=True))
+    )
+    assert response.status_code == 404
+    assert _state() == (0, 0, 0)
