@@ -1,10 +1,85 @@
+"""allauth hooks: who may sign up, and what happens when they do.
+
+Self-signup is open only to addresses on an allowed signup domain, or to the address an
+admin invited (the invitation link puts its token in the session). Single sign-on creates
+accounts just in time only for allowed domains (or a valid invitation).
+"""
+
+from __future__ import annotations
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import user_email
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from accounts import services
+from accounts.models import Invitation
+
+INVITATION_SESSION_KEY = "accounts_invitation_token"
+
+
+def session_invitation(request) -> Invitation | None:
+    if request is None or not hasattr(request, "session"):
+        return None
+    return services.invitation_find_valid(token=request.session.get(INVITATION_SESSION_KEY, ""))
+
+
+def may_sign_up(request, email: str) -> bool:
+    """An allowed domain, or the very address of the invitation in this session."""
+    email = (email or "").strip().lower()
+    if not email:
+        return False
+    if services.domain_is_allowed(email=email):
+        return True
+    invitation = session_invitation(request)
+    return invitation is not None and invitation.email.lower() == email
+
+
+def domain_refused_message(email: str) -> str:
+    return _(
+        "Email address: people with an address at %(domain)s cannot sign up here. "
+        "Use your work address, or ask your programme admin for an invitation."
+    ) % {"domain": services.email_domain(email) or "?"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    pass
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            _accept_session_invitation(request, user)
+        return user
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    pass
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        email = user_email(sociallogin.user) or ""
+        if not email and sociallogin.email_addresses:
+            email = sociallogin.email_addresses[0].email
+        if not may_sign_up(request, email):
+            raise ImmediateHttpResponse(
+                render(
+                    request,
+                    "accounts/signup_refused.html",
+                    {"message": domain_refused_message(email)},
+                    status=403,
+                )
+            )
+        return super().is_open_for_signup(request, sociallogin)
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form=form)
+        _accept_session_invitation(request, user)
+        return user
+
+
+def _accept_session_invitation(request, user) -> None:
+    invitation = session_invitation(request)
+    if invitation is None or invitation.email.lower() != user.email.lower():
+        return
+    try:
+        services.invitation_accept(invitation=invitation, user=user)
+    except services.InvitationError:
+        return
+    request.session.pop(INVITATION_SESSION_KEY, None)

@@ -1,12 +1,28 @@
 from django.contrib import admin
 
-from accounts.models import AuditEvent, Notification, SocialProfile, Team, TeamMembership, User
+from accounts.models import (
+    AllowedDomain,
+    AuditEvent,
+    Invitation,
+    Notification,
+    SocialProfile,
+    Team,
+    TeamMembership,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only here: roles change on the person's page in the app, which audits them."""
+
     model = TeamMembership
     extra = 0
-    autocomplete_fields = ["team"]
+    fields = ["team", "is_manager", "joined_at"]
+    readonly_fields = ["team", "is_manager", "joined_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -16,8 +32,13 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ["email", "display_name"]
     ordering = ["email"]
     exclude = ["password", "security_stamp", "user_permissions", "groups", "last_login"]
-    readonly_fields = ["date_joined", "deactivated_at"]
+    # Roles and offboarding go through the app's People pages: audited, sessions ended.
+    readonly_fields = ["is_admin", "is_superuser", "is_active", "date_joined", "deactivated_at"]
     inlines = [MembershipInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Offboarding deactivates; a hard delete would break history.
+        return False
 
 
 @admin.register(Team)
@@ -59,3 +80,35 @@ class AuditEventAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "kind", "title", "created_at", "read_at"]
     ordering = ["-created_at"]
+
+
+@admin.register(AllowedDomain)
+class AllowedDomainAdmin(admin.ModelAdmin):
+    list_display = ["domain", "created_at", "created_by"]
+    search_fields = ["domain"]
+    ordering = ["domain"]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        # Domains are compared in lower case (and the database insists on it).
+        obj.domain = obj.domain.strip().lower()
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are created in the app (People → Invite), which also sends the email."""
+
+    list_display = ["email", "team", "created_at", "sent_at", "accepted_at", "revoked_at"]
+    list_filter = ["team"]
+    search_fields = ["email"]
+    ordering = ["-created_at"]
+    exclude = ["token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

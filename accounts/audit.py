@@ -29,3 +29,5 @@ class AuditAction(models.TextChoices):
     CONTENT_EDITED = "CONTENT_EDITED", "content edited"
     CONTENT_SUGGESTED = "CONTENT_SUGGESTED", "content suggested"
     COMMENT_REMOVED = "COMMENT_REMOVED", "comment removed"
+    INVITATION_ACCEPTED = "INVITATION_ACCEPTED", "invitation accepted"
+    INVITATION_REVOKED = "INVITATION_REVOKED", "invitation revoked"

@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from accounts.models import SocialProfile, Team, TeamMembership, User
+from accounts.models import AllowedDomain, SocialProfile, Team, TeamMembership, User
 from posts.networks import Network
 
 TEAMS = [
@@ -141,4 +141,6 @@ def build(*, stdout) -> None:
         for u in everyone
     ]
     SocialProfile.objects.bulk_create(profiles, ignore_conflicts=True)
+    # Colleagues at the demo company's domain may sign up on their own.
+    AllowedDomain.objects.get_or_create(domain="example.com")
     stdout.write(f"People: {len(everyone)} in {len(teams)} teams.")

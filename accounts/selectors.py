@@ -54,3 +54,96 @@ def user_has_mfa(*, user: User) -> bool:
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+
+
+def people_for(*, viewer: User, query: str = "") -> QuerySet[User]:
+    """People ``viewer`` may see in the people list: everyone for admins, else their teams."""
+    from django.db.models import Prefetch, Q
+
+    if viewer.is_admin:
+        qs = User.objects.all()
+    else:
+        team_ids = teams_managed_by(user=viewer).values("id")
+        qs = User.objects.filter(
+            id__in=TeamMembership.objects.filter(team_id__in=team_ids).values("user_id")
+        )
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(email__icontains=query) | Q(display_name__icontains=query))
+    return qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=TeamMembership.objects.select_related("team").order_by("team__name"),
+        )
+    ).order_by("-is_active", "display_name", "email")
+
+
+def person_visible_to(*, viewer: User, person: User) -> bool:
+    if viewer.is_admin or viewer.pk == person.pk:
+        return True
+    team_ids = teams_managed_by(user=viewer).values("id")
+    return TeamMembership.objects.filter(user=person, team_id__in=team_ids).exists()
+
+
+def person_detail(*, person_id: int) -> User | None:
+    from django.db.models import Prefetch
+
+    from accounts.models import SocialProfile
+
+    return (
+        User.objects.filter(pk=person_id)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=TeamMembership.objects.select_related("team").order_by("team__name"),
+            ),
+            Prefetch("social_profiles", queryset=SocialProfile.objects.order_by("network")),
+        )
+        .first()
+    )
+
+
+def teams_for(*, viewer: User) -> QuerySet[Team]:
+    from django.db.models import Count, Q
+
+    return (
+        teams_managed_by(user=viewer)
+        .select_related("parent")
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__user__is_active=True)),
+        )
+        .order_by("name")
+    )
+
+
+def team_members(*, team: Team) -> QuerySet[TeamMembership]:
+    return (
+        TeamMembership.objects.filter(team=team)
+        .select_related("user")
+        .order_by("-is_manager", "user__display_name", "user__email")
+    )
+
+
+def notifications_for(*, user: User):
+    from accounts.models import Notification
+
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def audit_events(*, action: str = ""):
+    from accounts.models import AuditEvent
+
+    qs = AuditEvent.objects.all()
+    if action:
+        qs = qs.filter(action=action)
+    return qs.order_by("-at", "-id")
+
+
+def invitations_pending():
+    from accounts.models import Invitation
+
+    return (
+        Invitation.objects.pending()
+        .select_related("team", "invited_by")
+        .order_by("-created_at", "-id")
+    )

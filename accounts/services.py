@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction
-from accounts.models import AuditEvent, Notification, User
+from accounts.models import (
+    AllowedDomain,
+    AuditEvent,
+    Invitation,
+    Notification,
+    SocialProfile,
+    Team,
+    TeamMembership,
+    User,
+)
+
+INVITATION_VALID_FOR = timedelta(days=14)
+CSV_MAX_ROWS = 5000
+
+
+class AccountsError(Exception):
+    """An expected failure in a people or team operation; the message is for people."""
+
+
+class InvitationError(AccountsError):
+    pass
+
+
+class TeamError(AccountsError):
+    pass
+
+
+class RoleError(AccountsError):
+    pass
 
 
 def _single_line(value: str, limit: int = 254) -> str:
@@ -64,3 +101,407 @@ def user_set_language(*, user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+# --- Profiles ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, display_name: str, language: str, time_zone: str) -> User:
+    user.display_name = display_name.strip()
+    user.language = language
+    user.time_zone = time_zone
+    user.save(update_fields=["display_name", "language", "time_zone"])
+    return user
+
+
+@transaction.atomic
+def social_profile_save(
+    *, user: User, network: str, handle: str, instance_url: str, followers_count: int
+) -> SocialProfile:
+    profile, _created = SocialProfile.objects.update_or_create(
+        user=user,
+        network=network,
+        defaults={
+            "handle": handle.strip(),
+            "instance_url": instance_url.strip(),
+            "followers_count": followers_count,
+        },
+    )
+    return profile
+
+
+@transaction.atomic
+def social_profile_delete(*, user: User, profile_id: int) -> int:
+    deleted, _details = SocialProfile.objects.filter(user=user, pk=profile_id).delete()
+    return deleted
+
+
+# --- Roles, offboarding ------------------------------------------------------------------
+
+
+def _end_sessions(user: User) -> None:
+    """End every session of ``user`` now: the session hash changes and stored sessions go."""
+    from allauth.usersessions.models import UserSession
+
+    user.security_stamp = User._meta.get_field("security_stamp").get_default()
+    user.save(update_fields=["security_stamp"])
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+
+
+@transaction.atomic
+def user_end_other_sessions(*, user: User, request=None) -> None:
+    """After an MFA change: every other session of ``user`` ends; this one stays signed in."""
+    from allauth.usersessions.models import UserSession
+    from django.contrib.auth import update_session_auth_hash
+
+    current = request.session.session_key if request is not None else None
+    for session in UserSession.objects.filter(user=user).exclude(session_key=current or ""):
+        session.end()
+    user.security_stamp = User._meta.get_field("security_stamp").get_default()
+    user.save(update_fields=["security_stamp"])
+    if request is not None and getattr(request, "user", None) == user:
+        update_session_auth_hash(request, user)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User) -> User:
+    """Offboard ``user``: never a hard delete; their sessions end at once."""
+    if user.pk == by.pk:
+        raise RoleError(_("You cannot deactivate yourself."))
+    if not user.is_active:
+        return user
+    user.is_active = False
+    user.deactivated_at = timezone.now()
+    user.save(update_fields=["is_active", "deactivated_at"])
+    _end_sessions(user)
+    audit_record(actor=by, action=AuditAction.USER_DEACTIVATED, target=user)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, by: User) -> User:
+    if user.is_active:
+        return user
+    user.is_active = True
+    user.deactivated_at = None
+    user.save(update_fields=["is_active", "deactivated_at"])
+    audit_record(actor=by, action=AuditAction.USER_REACTIVATED, target=user)
+    return user
+
+
+@transaction.atomic
+def user_set_admin(*, user: User, is_admin: bool, by: User) -> User:
+    if user.pk == by.pk and not is_admin:
+        raise RoleError(_("You cannot remove your own admin role."))
+    if user.is_admin == is_admin:
+        return user
+    user.is_admin = is_admin
+    user.save(update_fields=["is_admin"])
+    audit_record(
+        actor=by,
+        action=AuditAction.ROLE_CHANGED,
+        target=user,
+        detail={"role": "admin", "granted": is_admin},
+    )
+    return user
+
+
+@transaction.atomic
+def membership_set(*, user: User, team: Team, is_manager: bool, by: User) -> TeamMembership:
+    """Put ``user`` in ``team``, as one of its managers or not."""
+    membership, created = TeamMembership.objects.get_or_create(
+        team=team, user=user, defaults={"is_manager": is_manager}
+    )
+    changed_role = not created and membership.is_manager != is_manager
+    if changed_role:
+        membership.is_manager = is_manager
+        membership.save(update_fields=["is_manager"])
+    if created:
+        audit_record(
+            actor=by,
+            action=AuditAction.TEAM_CHANGED,
+            target=user,
+            detail={"team": team.pk, "joined": True},
+        )
+    if changed_role or (created and is_manager):
+        audit_record(
+            actor=by,
+            action=AuditAction.ROLE_CHANGED,
+            target=user,
+            detail={"role": "manager", "team": team.pk, "granted": is_manager},
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, user: User, team: Team, by: User) -> None:
+    deleted, _details = TeamMembership.objects.filter(team=team, user=user).delete()
+    if deleted:
+        audit_record(
+            actor=by,
+            action=AuditAction.TEAM_CHANGED,
+            target=user,
+            detail={"team": team.pk, "joined": False},
+        )
+
+
+# --- Teams -------------------------------------------------------------------------------
+
+
+def _unique_team_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:100] or "team"
+    slug, n = base, 2
+    taken = Team.objects.exclude(pk=exclude_pk).filter(slug__startswith=base)
+    existing = set(taken.values_list("slug", flat=True))
+    while slug in existing:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_parent(team: Team | None, parent: Team | None) -> None:
+    if parent is None or team is None or team.pk is None:
+        return
+    from accounts.selectors import team_descendant_ids
+
+    if parent.pk in team_descendant_ids(team_ids={team.pk}):
+        raise TeamError(_("A team cannot sit below itself or one of its sub-teams."))
+
+
+@transaction.atomic
+def team_create(*, name: str, parent: Team | None, by: User) -> Team:
+    team = Team.objects.create(name=name.strip(), slug=_unique_team_slug(name), parent=parent)
+    audit_record(actor=by, action=AuditAction.TEAM_CHANGED, target=team, detail={"created": True})
+    return team
+
+
+@transaction.atomic
+def team_update(*, team: Team, name: str, parent: Team | None, by: User) -> Team:
+    _check_parent(team, parent)
+    team.name = name.strip()
+    team.parent = parent
+    team.save(update_fields=["name", "parent"])
+    audit_record(
+        actor=by,
+        action=AuditAction.TEAM_CHANGED,
+        target=team,
+        detail={"parent": parent.pk if parent else None},
+    )
+    return team
+
+
+# --- Signup domains and invitations ------------------------------------------------------
+
+
+def normalise_domain(value: str) -> str:
+    return value.strip().lower().lstrip("@").rstrip(".")
+
+
+def email_domain(email: str) -> str:
+    return email.rpartition("@")[2].strip().lower()
+
+
+def domain_is_allowed(*, email: str) -> bool:
+    domain = email_domain(email)
+    return bool(domain) and AllowedDomain.objects.filter(domain=domain).exists()
+
+
+@transaction.atomic
+def allowed_domain_add(*, domain: str, by: User) -> AllowedDomain:
+    domain = normalise_domain(domain)
+    allowed, created = AllowedDomain.objects.get_or_create(
+        domain=domain, defaults={"created_by": by}
+    )
+    if created:
+        audit_record(
+            actor=by,
+            action=AuditAction.SETTINGS_CHANGED,
+            target=allowed,
+            detail={"allowed_domain": domain, "added": True},
+        )
+    return allowed
+
+
+@transaction.atomic
+def allowed_domain_remove(*, domain_id: int, by: User) -> None:
+    allowed = AllowedDomain.objects.filter(pk=domain_id).first()
+    if allowed is None:
+        return
+    audit_record(
+        actor=by,
+        action=AuditAction.SETTINGS_CHANGED,
+        target=allowed,
+        detail={"allowed_domain": allowed.domain, "added": False},
+    )
+    allowed.delete()
+
+
+@transaction.atomic
+def invitation_create(*, email: str, team: Team | None, invited_by: User) -> Invitation:
+    """Invite one address; the email goes out from a Celery task after commit."""
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InvitationError(_("Enter a valid email address.")) from exc
+    if User.objects.filter(email__iexact=email).exists():
+        raise InvitationError(_("This person already has an account."))
+    if Invitation.objects.pending().filter(email__iexact=email).exists():
+        raise InvitationError(_("This address has already been invited."))
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                email=email,
+                team=team,
+                invited_by=invited_by,
+                expires_at=timezone.now() + INVITATION_VALID_FOR,
+            )
+    except IntegrityError as exc:
+        raise InvitationError(_("This address has already been invited.")) from exc
+    audit_record(
+        actor=invited_by,
+        action=AuditAction.INVITATION_SENT,
+        target=invitation,
+        detail={"team": team.pk if team else None},
+    )
+    from accounts.tasks import send_invitation
+
+    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    return invitation
+
+
+@dataclass
+class ImportRow:
+    line: int
+    email: str
+    ok: bool
+    reason: str = ""
+
+
+@dataclass
+class ImportReport:
+    rows: list[ImportRow] = field(default_factory=list)
+
+    @property
+    def imported(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def rejected(self) -> list[ImportRow]:
+        return [row for row in self.rows if not row.ok]
+
+
+def invitations_import_csv(*, text: str, invited_by: User) -> ImportReport:
+    """Invite everyone in a CSV of ``email`` and optional ``team`` (the team's name or slug).
+
+    Each row is all-or-nothing in its own transaction: a bad row is reported with its line
+    number and reason and the good rows are imported.
+    """
+    report = ImportReport()
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    teams_by_key: dict[str, Team] = {}
+    for team in Team.objects.all():
+        teams_by_key[team.slug.lower()] = team
+        teams_by_key.setdefault(team.name.strip().lower(), team)
+    for index, row in enumerate(reader):
+        line = reader.line_num
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if index == 0 and cells[0].lower() in {"email", "e-mail", "e-post", "epost"}:
+            continue
+        if len(report.rows) >= CSV_MAX_ROWS:
+            report.rows.append(
+                ImportRow(line, cells[0], False, _("Too many rows; the rest was not read."))
+            )
+            break
+        email = cells[0]
+        team_key = cells[1].lower() if len(cells) > 1 else ""
+        team = None
+        if team_key:
+            team = teams_by_key.get(team_key)
+            if team is None:
+                report.rows.append(ImportRow(line, email, False, _("Unknown team: %s") % cells[1]))
+                continue
+        try:
+            invitation_create(email=email, team=team, invited_by=invited_by)
+        except AccountsError as exc:
+            report.rows.append(ImportRow(line, email, False, str(exc)))
+        else:
+            report.rows.append(ImportRow(line, email.lower(), True))
+    return report
+
+
+@transaction.atomic
+def invitation_mark_sent(*, invitation_id: int) -> bool:
+    """Claim the invitation for sending: True for exactly one caller."""
+    return bool(
+        Invitation.objects.pending()
+        .filter(pk=invitation_id, sent_at__isnull=True)
+        .update(sent_at=timezone.now())
+    )
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """Send the invitation email once. Returns whether an email went out."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    invitation = (
+        Invitation.objects.pending()
+        .select_related("invited_by", "team")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None:
+        return False
+    with transaction.atomic():
+        if not invitation_mark_sent(invitation_id=invitation.pk):
+            return False
+        language = (invitation.invited_by.language if invitation.invited_by else "") or "en"
+        with translation.override(language):
+            context = {
+                "invitation": invitation,
+                "url": settings.SITE_URL
+                + reverse("accounts:invitation_accept", args=[invitation.token]),
+            }
+            subject = " ".join(
+                render_to_string("accounts/email/invitation_subject.txt", context).split()
+            )
+            body = render_to_string("accounts/email/invitation_message.txt", context)
+        # Inside the claim's transaction: if sending fails, the claim rolls back and a retry
+        # may send it again.
+        send_mail(subject, body, None, [invitation.email])
+    return True
+
+
+def invitation_find_valid(*, token: str) -> Invitation | None:
+    if not token:
+        return None
+    return Invitation.objects.valid().select_related("team").filter(token=token).first()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
+    """Mark ``invitation`` used by ``user`` and put them in the invitation's team."""
+    claimed = (
+        Invitation.objects.pending()
+        .filter(pk=invitation.pk)
+        .update(accepted_at=timezone.now(), accepted_by=user)
+    )
+    if not claimed:
+        raise InvitationError(_("This invitation has already been used."))
+    if invitation.team_id:
+        TeamMembership.objects.get_or_create(team_id=invitation.team_id, user=user)
+    audit_record(actor=user, action=AuditAction.INVITATION_ACCEPTED, target=invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    Invitation.objects.pending().filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    audit_record(actor=by, action=AuditAction.INVITATION_REVOKED, target=invitation)

@@ -5,5 +5,32 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("", views.people_list, name="people"),
+    path("<int:pk>/", views.person_detail, name="person_detail"),
+    path("<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path("<int:pk>/admin-role/", views.person_set_admin, name="person_set_admin"),
+    path("<int:pk>/teams/", views.person_membership_set, name="person_membership_set"),
+    path(
+        "<int:pk>/teams/<int:team_pk>/remove/",
+        views.person_membership_remove,
+        name="person_membership_remove",
+    ),
+    path("invite/", views.invite, name="invite"),
+    path("invite/upload/", views.invite_upload, name="invite_upload"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("domains/", views.domains, name="domains"),
+    path("domains/<int:pk>/remove/", views.domain_remove, name="domain_remove"),
+    path("teams/", views.team_list, name="teams"),
+    path("teams/new/", views.team_create, name="team_create"),
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
+    path("me/", views.profile, name="profile"),
+    path("me/social/", views.social_profile_save, name="social_profile_save"),
+    path("me/social/<int:pk>/delete/", views.social_profile_delete, name="social_profile_delete"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("audit/", views.audit_log, name="audit_log"),
     path("language/", views.set_language, name="set_language"),
 ]

@@ -1,13 +1,35 @@
+from functools import wraps
+
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from accounts.decorators import mfa_gate
 from ambassador import health, views
 
 # The Django admin logs in through allauth: the same rate limits and MFA apply.
 admin.site.login = secure_admin_login(admin.site.login)
+_admin_view = admin.site.admin_view
+
+
+def _admin_view_behind_staff_mfa(view, cacheable=False):
+    """Every Django admin page also needs MFA when ``REQUIRE_STAFF_MFA`` is on."""
+    inner = _admin_view(view, cacheable)
+
+    @wraps(inner)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff:
+            gate = mfa_gate(request)
+            if gate is not None:
+                return gate
+        return inner(request, *args, **kwargs)
+
+    return wrapper
+
+
+admin.site.admin_view = _admin_view_behind_staff_mfa
 admin.site.site_header = "Ambassador"
 
 urlpatterns = [

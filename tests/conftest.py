@@ -49,6 +49,12 @@ def personas(db) -> Personas:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests hash many passwords; the production hasher's cost buys nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings, request):
     """Each test starts with an empty cache (rate limits, resolved links)."""
     from django.core.cache import cache

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from accounts import services
+
+
+@shared_task(
+    name="accounts.send_invitation",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def send_invitation(invitation_id: int) -> None:
+    """Email one invitation; a used, revoked, missing or already sent one is skipped."""
+    services.invitation_send(invitation_id=invitation_id)
