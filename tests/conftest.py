@@ -55,6 +55,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in English: a request that activated Norwegian leaves it active
+    in the thread (LocaleMiddleware never deactivates), which would leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings, request):
     """Each test starts with an empty cache (rate limits, resolved links)."""
     from django.core.cache import cache
