@@ -5,6 +5,8 @@ from posts.models.content import Caption, ContentItem, ContentStatus, Topic
 
 #
 # Sharing and tracked links
+# isort: split
+from posts.models.clicks import Click, ClickSalt, ShareDailyClicks
 from posts.models.sharing import Share
 
 __all__ = [
@@ -15,5 +17,8 @@ __all__ = [
     "Topic",
     #
     # Sharing and tracked links
+    "Click",
+    "ClickSalt",
     "Share",
+    "ShareDailyClicks",
 ]
