@@ -370,6 +370,7 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="ambassador-demo")
 
 # How long a resolved tracked link (code -> share, destination) stays in the cache.
 TRACKED_LINK_CACHE_SECONDS = env.int("TRACKED_LINK_CACHE_SECONDS", default=3600)
+TRACKED_LINK_KEY_PREFIX = env.str("TRACKED_LINK_KEY_PREFIX", default="amb:tl:")
 # Unknown codes from one address: this many 404s per window, then 429.
 TRACKED_LINK_GUESS_LIMIT = env.int("TRACKED_LINK_GUESS_LIMIT", default=20)
 TRACKED_LINK_GUESS_WINDOW_SECONDS = env.int("TRACKED_LINK_GUESS_WINDOW_SECONDS", default=600)

@@ -80,8 +80,65 @@ def destination_with_utm(*, url: str, network: str, campaign: str, share_id: int
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def _cache_key(code: str) -> str:
-    return f"tl:{code}"
+_buffers: dict[str, object] = {}
+
+
+def click_buffer():
+    """The long-lived Redis client of the hot path (link lookups and the click buffer).
+
+    None in the embedded default (no ``REDIS_URL``). One client per process: creating
+    clients per request costs more than the round trip itself.
+    """
+    url = settings.REDIS_URL
+    if not url:
+        return None
+    buffer = _buffers.get(url)
+    if buffer is None:
+        import redis
+
+        buffer = _buffers[url] = redis.Redis.from_url(
+            url,
+            socket_timeout=settings.CLICK_BUFFER_TIMEOUT_SECONDS,
+            socket_connect_timeout=settings.CLICK_BUFFER_TIMEOUT_SECONDS,
+        )
+    return buffer
+
+
+def link_cache_key(code: str) -> str:
+    return settings.TRACKED_LINK_KEY_PREFIX + code
+
+
+def _link_pack(link: TrackedLink) -> str:
+    return f"{link.share_id}\t{link.sharer_id}\t{link.destination}"
+
+
+def link_unpack(value) -> TrackedLink:
+    share_id, sharer_id, destination = (
+        value.decode() if isinstance(value, bytes) else value
+    ).split("\t", 2)
+    return TrackedLink(int(share_id), int(sharer_id), destination)
+
+
+def _link_cached(code: str) -> TrackedLink | None:
+    buffer = click_buffer()
+    try:
+        value = buffer.get(link_cache_key(code)) if buffer else cache.get(link_cache_key(code))
+    except Exception:  # Redis down: the database still answers.
+        logger.warning("tracked link cache unavailable")
+        return None
+    return link_unpack(value) if value else None
+
+
+def _link_cache(code: str, link: TrackedLink) -> None:
+    buffer = click_buffer()
+    timeout = settings.TRACKED_LINK_CACHE_SECONDS
+    try:
+        if buffer:
+            buffer.set(link_cache_key(code), _link_pack(link), ex=timeout)
+        else:
+            cache.set(link_cache_key(code), _link_pack(link), timeout)
+    except Exception:
+        logger.warning("tracked link cache unavailable")
 
 
 def tracked_link_resolve(*, code: str) -> TrackedLink | None:
@@ -92,14 +149,9 @@ def tracked_link_resolve(*, code: str) -> TrackedLink | None:
     """
     if not CODE_RE.fullmatch(code):
         return None
-    key = _cache_key(code)
-    try:
-        cached = cache.get(key)
-    except Exception:  # Redis down: the database still answers.
-        logger.warning("tracked link cache unavailable")
-        cached = None
-    if cached is not None:
-        return TrackedLink(*cached)
+    link = _link_cached(code)
+    if link is not None:
+        return link
     row = (
         Share.objects.filter(code=code)
         .values_list("id", "user_id", "network", "item__url", "item__slug")
@@ -115,14 +167,7 @@ def tracked_link_resolve(*, code: str) -> TrackedLink | None:
             url=url, network=network, campaign=slug, share_id=share_id
         ),
     )
-    try:
-        cache.set(
-            key,
-            (link.share_id, link.sharer_id, link.destination),
-            settings.TRACKED_LINK_CACHE_SECONDS,
-        )
-    except Exception:
-        logger.warning("tracked link cache unavailable")
+    _link_cache(code, link)
     return link
 
 

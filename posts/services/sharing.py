@@ -23,7 +23,7 @@ import secrets
 import socket
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -36,7 +36,16 @@ from accounts.models import SocialProfile, User
 from posts.bots import is_bot
 from posts.models import Click, ClickSalt, ContentItem, Share, ShareDailyClicks
 from posts.networks import Network
-from posts.selectors.sharing import caption_suggested, followers_on
+from posts.selectors.sharing import (
+    CODE_RE,
+    TrackedLink,
+    caption_suggested,
+    click_buffer,
+    followers_on,
+    link_cache_key,
+    link_unpack,
+    tracked_link_resolve,
+)
 from training.selectors import caption_final_text, caption_violations, sharing_gate
 
 logger = logging.getLogger(__name__)
@@ -126,10 +135,11 @@ def share_create(
 # --- Counting rules -------------------------------------------------------------------------
 
 
-def click_is_counted(
-    *, method: str, headers, user_agent: str, visitor_user_id: str | None, sharer_id: int
-) -> bool:
-    """A human visit by someone other than the sharer. See SECURITY.md 24."""
+def click_is_countable(*, method: str, headers, user_agent: str) -> bool:
+    """Could this request be a human click? GET only; no prefetch, no bot. See SECURITY.md 24.
+
+    The last rule, "not the sharer", needs the share and is applied where it is resolved.
+    """
     if method != "GET":
         return False
     purpose = (headers.get("Sec-Purpose", "") + " " + headers.get("Purpose", "")).lower()
@@ -137,9 +147,11 @@ def click_is_counted(
         return False
     if headers.get("X-Moz", "").lower() == "prefetch":
         return False
-    if is_bot(user_agent):
-        return False
-    return not (visitor_user_id is not None and str(visitor_user_id) == str(sharer_id))
+    return not is_bot(user_agent)
+
+
+def _is_sharer(visitor_user_id: str | None, sharer_id: int) -> bool:
+    return visitor_user_id is not None and str(visitor_user_id) == str(sharer_id)
 
 
 # --- Visitor hashes and the daily salt ------------------------------------------------------
@@ -217,48 +229,94 @@ class ClickEvent:
         )
 
 
-_buffers: dict[str, object] = {}
-
-
-def click_buffer():
-    """The Redis client of the click buffer, or None in the embedded default (no Redis)."""
-    url = settings.REDIS_URL
-    if not url:
-        return None
-    buffer = _buffers.get(url)
-    if buffer is None:
-        import redis
-
-        buffer = _buffers[url] = redis.Redis.from_url(
-            url,
-            socket_timeout=settings.CLICK_BUFFER_TIMEOUT_SECONDS,
-            socket_connect_timeout=settings.CLICK_BUFFER_TIMEOUT_SECONDS,
-        )
-    return buffer
-
-
-def click_register(*, share_id: int, address: str, user_agent: str) -> ClickEvent:
-    """Record one counted click: to the Redis buffer, else straight to the database.
-
-    Raises only if both fail; the view catches that and redirects anyway.
-    """
+def click_event_new(*, share_id: int, address: str, user_agent: str) -> ClickEvent:
     now = time.time()
     day = datetime.fromtimestamp(now, UTC).date()
-    event = ClickEvent(
+    return ClickEvent(
         event_id=uuid.uuid4().hex,
         share_id=share_id,
         at_ms=int(now * 1000),
         visitor_hash=visitor_hash(address=address, user_agent=user_agent, day=day),
     )
+
+
+def click_register(*, event: ClickEvent) -> None:
+    """Record one counted click: to the Redis buffer, else straight to the database.
+
+    Raises only if both fail; callers on the redirect path catch that and redirect anyway.
+    """
     buffer = click_buffer()
     if buffer is not None:
         try:
             buffer.xadd(settings.CLICK_STREAM_KEY, event.as_fields())
-            return event
+            return
         except Exception:
             logger.warning("click buffer unavailable; writing the click directly")
     clicks_store(events=[event])
-    return event
+
+
+# One round trip on the hot path: look the code up and, when the visit counts and the visitor
+# is not the sharer, append the click to the stream. Returns the packed link or nil.
+_FOLLOW_LUA = """
+local link = redis.call('GET', KEYS[1])
+if not link then return false end
+if ARGV[1] == '1' then
+  local share_id, sharer_id = string.match(link, '^(%d+)\t(%d+)\t')
+  if ARGV[2] ~= sharer_id then
+    redis.call('XADD', KEYS[2], '*', 'e', ARGV[3], 's', share_id, 't', ARGV[4], 'v', ARGV[5])
+  end
+end
+return link
+"""
+_follow_scripts: dict[int, object] = {}
+
+
+def _follow_script(buffer):
+    script = _follow_scripts.get(id(buffer))
+    if script is None:
+        script = _follow_scripts[id(buffer)] = buffer.register_script(_FOLLOW_LUA)
+    return script
+
+
+def tracked_link_follow(
+    *, code: str, countable: bool, visitor_user_id: str | None, address: str, user_agent: str
+) -> TrackedLink | None:
+    """Resolve ``code`` and record the click when it counts; None for an unknown code.
+
+    With Redis both happen in one round trip. Otherwise (cache miss, Redis down, embedded
+    default) the link comes from the database and the click goes through ``click_register``.
+    A tracking failure is logged, never raised: the redirect must not fail because of it.
+    """
+    if not CODE_RE.fullmatch(code):
+        return None
+    event = None
+    if countable:
+        # The share id is filled in by the script (or below); 0 is a placeholder.
+        event = click_event_new(share_id=0, address=address, user_agent=user_agent)
+    buffer = click_buffer()
+    if buffer is not None:
+        try:
+            packed = _follow_script(buffer)(
+                keys=[link_cache_key(code), settings.CLICK_STREAM_KEY],
+                args=[
+                    "1" if event else "0",
+                    "" if visitor_user_id is None else str(visitor_user_id),
+                    event.event_id if event else "",
+                    event.at_ms if event else 0,
+                    event.visitor_hash if event else "",
+                ],
+            )
+            if packed:
+                return link_unpack(packed)
+        except Exception:
+            logger.warning("tracked link cache unavailable")
+    link = tracked_link_resolve(code=code)
+    if link is not None and event is not None and not _is_sharer(visitor_user_id, link.sharer_id):
+        try:
+            click_register(event=replace(event, share_id=link.share_id))
+        except Exception:
+            logger.exception("click tracking failed for share %s", link.share_id)
+    return link
 
 
 def _totals_lock() -> None:
@@ -268,21 +326,32 @@ def _totals_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [settings.CLICK_TOTALS_LOCK_ID])
 
 
-@transaction.atomic
-def clicks_store(*, events: list[ClickEvent]) -> int:
-    """Insert ``events`` (duplicates ignored) and recompute the touched daily totals.
+_INSERT_CLICKS_SQL = """
+INSERT INTO posts_click (event_id, share_id, clicked_at, day, visitor_hash)
+SELECT e.event_id, e.share_id, e.clicked_at, e.day, e.visitor_hash
+FROM unnest(%s::uuid[], %s::bigint[], %s::timestamptz[], %s::date[], %s::varchar[])
+    AS e(event_id, share_id, clicked_at, day, visitor_hash)
+JOIN posts_share s ON s.id = e.share_id
+ON CONFLICT (event_id) DO NOTHING
+"""
 
-    Returns how many events were given for shares that still exist.
-    """
-    if not events:
-        return 0
-    existing = set(
-        Share.objects.filter(id__in={e.share_id for e in events}).values_list("id", flat=True)
-    )
+_RECOMPUTE_TOTALS_SQL = """
+INSERT INTO posts_sharedailyclicks (share_id, day, clicks, unique_visitors, updated_at)
+SELECT c.share_id, c.day, count(*), count(DISTINCT c.visitor_hash), now()
+FROM posts_click c
+JOIN (SELECT DISTINCT * FROM unnest(%s::bigint[], %s::date[]) AS t(share_id, day)) t
+    ON c.share_id = t.share_id AND c.day = t.day
+GROUP BY c.share_id, c.day
+ON CONFLICT (share_id, day) DO UPDATE
+    SET clicks = EXCLUDED.clicks,
+        unique_visitors = EXCLUDED.unique_visitors,
+        updated_at = EXCLUDED.updated_at
+"""
+
+
+def _click_rows(events: list[ClickEvent]) -> list[Click]:
     rows = []
     for e in events:
-        if e.share_id not in existing:
-            continue
         at = datetime.fromtimestamp(e.at_ms / 1000, UTC)
         rows.append(
             Click(
@@ -293,12 +362,35 @@ def clicks_store(*, events: list[ClickEvent]) -> int:
                 visitor_hash=e.visitor_hash,
             )
         )
+    return rows
+
+
+def _store_postgresql(rows: list[Click]) -> None:
+    """Two statements per batch, whatever its size: insert (skipping known events and
+    deleted shares), then recompute the touched (share, day) totals from the raw rows."""
+    touched = sorted({(r.share_id, r.day) for r in rows})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_CLICKS_SQL,
+            [
+                [r.event_id for r in rows],
+                [r.share_id for r in rows],
+                [r.clicked_at for r in rows],
+                [r.day for r in rows],
+                [r.visitor_hash for r in rows],
+            ],
+        )
+        cursor.execute(_RECOMPUTE_TOTALS_SQL, [[t[0] for t in touched], [t[1] for t in touched]])
+
+
+def _store_portable(rows: list[Click]) -> None:
+    existing = set(
+        Share.objects.filter(id__in={r.share_id for r in rows}).values_list("id", flat=True)
+    )
+    rows = [r for r in rows if r.share_id in existing]
     if not rows:
-        return 0
-    _totals_lock()
-    Click.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
-    share_ids = {r.share_id for r in rows}
-    days = {r.day for r in rows}
+        return
+    Click.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     touched = {(r.share_id, r.day) for r in rows}
     now = timezone.now()
     totals = [
@@ -309,7 +401,9 @@ def clicks_store(*, events: list[ClickEvent]) -> int:
             unique_visitors=t["uniques"],
             updated_at=now,
         )
-        for t in Click.objects.filter(share_id__in=share_ids, day__in=days)
+        for t in Click.objects.filter(
+            share_id__in={s for s, _d in touched}, day__in={d for _s, d in touched}
+        )
         .order_by()
         .values("share_id", "day")
         .annotate(clicks=Count("id"), uniques=Count("visitor_hash", distinct=True))
@@ -320,8 +414,22 @@ def clicks_store(*, events: list[ClickEvent]) -> int:
         update_conflicts=True,
         unique_fields=["share", "day"],
         update_fields=["clicks", "unique_visitors", "updated_at"],
-        batch_size=5000,
+        batch_size=500,
     )
+
+
+@transaction.atomic
+def clicks_store(*, events: list[ClickEvent]) -> int:
+    """Insert ``events`` (known event ids and deleted shares skipped) and recompute the
+    daily totals they touch. Idempotent: storing the same events again changes nothing."""
+    if not events:
+        return 0
+    rows = _click_rows(events)
+    _totals_lock()
+    if connection.vendor == "postgresql":
+        _store_postgresql(rows)
+    else:
+        _store_portable(rows)
     return len(rows)
 
 

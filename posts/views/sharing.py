@@ -21,7 +21,6 @@ from posts.selectors.sharing import (
     caption_suggested,
     mastodon_instance_of,
     shares_of,
-    tracked_link_resolve,
     tracked_link_url,
 )
 from posts.services import sharing as services
@@ -208,9 +207,19 @@ def _visitor_user_id(request) -> str | None:
 @require_http_methods(["GET", "HEAD"])
 def tracked_link(request, code: str):
     """302 to the stored destination; counts the click when it is a human's."""
-    link = tracked_link_resolve(code=code)
+    user_agent = request.META.get("HTTP_USER_AGENT", "")
+    address = _client_address(request)
+    link = services.tracked_link_follow(
+        code=code,
+        countable=services.click_is_countable(
+            method=request.method, headers=request.headers, user_agent=user_agent
+        ),
+        visitor_user_id=_visitor_user_id(request),
+        address=address,
+        user_agent=user_agent,
+    )
     if link is None:
-        if services.guess_limited(address=_client_address(request)):
+        if services.guess_limited(address=address):
             response = HttpResponse(
                 _("Too many unknown links from your address. Try again later."),
                 status=429,
@@ -223,18 +232,4 @@ def tracked_link(request, code: str):
     response = HttpResponseRedirect(link.destination)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
-    user_agent = request.META.get("HTTP_USER_AGENT", "")
-    try:
-        if services.click_is_counted(
-            method=request.method,
-            headers=request.headers,
-            user_agent=user_agent,
-            visitor_user_id=_visitor_user_id(request),
-            sharer_id=link.sharer_id,
-        ):
-            services.click_register(
-                share_id=link.share_id, address=_client_address(request), user_agent=user_agent
-            )
-    except Exception:  # tracking must never break the redirect
-        logger.exception("click tracking failed for share %s", link.share_id)
     return response

@@ -294,3 +294,21 @@ def test_purge_deletes_old_raw_clicks_keeps_totals(settings):
     assert services.clicks_purge(now=now) == 1
     assert Click.objects.count() == 1
     assert _totals(share) == (2, 2)
+
+
+def test_click_by_sharer_on_cached_link_is_not_counted(client):
+    share = ShareFactory()
+    client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")  # resolves and caches
+    client.force_login(share.user)
+    client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    _flush()
+    assert _totals(share) == (0, 0)
+
+
+def test_click_human_on_cached_link_is_counted(client):
+    share = ShareFactory()
+    client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")
+    client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    _flush()
+    assert _totals(share) == (2, 1)
