@@ -212,20 +212,14 @@ class ClickEvent:
     visitor_hash: str
 
     def as_fields(self) -> dict[str, str]:
-        return {
-            "e": self.event_id,
-            "s": str(self.share_id),
-            "t": str(self.at_ms),
-            "v": self.visitor_hash,
-        }
+        # One field per stream entry: a quarter of the parsing work for the flush.
+        return {"c": f"{self.event_id}:{self.share_id}:{self.at_ms}:{self.visitor_hash}"}
 
     @classmethod
     def from_fields(cls, fields: dict[bytes, bytes]) -> ClickEvent:
+        event_id, share_id, at_ms, visitor = fields[b"c"].decode().split(":")
         return cls(
-            event_id=fields[b"e"].decode(),
-            share_id=int(fields[b"s"]),
-            at_ms=int(fields[b"t"]),
-            visitor_hash=fields[b"v"].decode(),
+            event_id=event_id, share_id=int(share_id), at_ms=int(at_ms), visitor_hash=visitor
         )
 
 
@@ -263,7 +257,7 @@ if not link then return false end
 if ARGV[1] == '1' then
   local share_id, sharer_id = string.match(link, '^(%d+)\t(%d+)\t')
   if ARGV[2] ~= sharer_id then
-    redis.call('XADD', KEYS[2], '*', 'e', ARGV[3], 's', share_id, 't', ARGV[4], 'v', ARGV[5])
+    redis.call('XADD', KEYS[2], '*', 'c', ARGV[3] .. ':' .. share_id .. ':' .. ARGV[4] .. ':' .. ARGV[5])
   end
 end
 return link
@@ -328,9 +322,10 @@ def _totals_lock() -> None:
 
 _INSERT_CLICKS_SQL = """
 INSERT INTO posts_click (event_id, share_id, clicked_at, day, visitor_hash)
-SELECT e.event_id, e.share_id, e.clicked_at, e.day, e.visitor_hash
-FROM unnest(%s::uuid[], %s::bigint[], %s::timestamptz[], %s::date[], %s::varchar[])
-    AS e(event_id, share_id, clicked_at, day, visitor_hash)
+SELECT e.event_id::uuid, e.share_id, to_timestamp(e.at_ms / 1000.0),
+       (to_timestamp(e.at_ms / 1000.0) AT TIME ZONE 'UTC')::date, e.visitor_hash
+FROM unnest(%s::text[], %s::bigint[], %s::bigint[], %s::text[])
+    AS e(event_id, share_id, at_ms, visitor_hash)
 JOIN posts_share s ON s.id = e.share_id
 ON CONFLICT (event_id) DO NOTHING
 """
@@ -339,14 +334,29 @@ _RECOMPUTE_TOTALS_SQL = """
 INSERT INTO posts_sharedailyclicks (share_id, day, clicks, unique_visitors, updated_at)
 SELECT c.share_id, c.day, count(*), count(DISTINCT c.visitor_hash), now()
 FROM posts_click c
-JOIN (SELECT DISTINCT * FROM unnest(%s::bigint[], %s::date[]) AS t(share_id, day)) t
-    ON c.share_id = t.share_id AND c.day = t.day
+JOIN (
+    SELECT DISTINCT e.share_id, (to_timestamp(e.at_ms / 1000.0) AT TIME ZONE 'UTC')::date AS day
+    FROM unnest(%s::bigint[], %s::bigint[]) AS e(share_id, at_ms)
+) t ON c.share_id = t.share_id AND c.day = t.day
 GROUP BY c.share_id, c.day
 ON CONFLICT (share_id, day) DO UPDATE
     SET clicks = EXCLUDED.clicks,
         unique_visitors = EXCLUDED.unique_visitors,
         updated_at = EXCLUDED.updated_at
 """
+
+
+def _store_postgresql(events: list[ClickEvent]) -> None:
+    """Two statements per batch, whatever its size, and next to no Python per event: insert
+    (skipping known events and deleted shares), then recompute the touched daily totals."""
+    share_ids = [e.share_id for e in events]
+    at_ms = [e.at_ms for e in events]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_CLICKS_SQL,
+            [[e.event_id for e in events], share_ids, at_ms, [e.visitor_hash for e in events]],
+        )
+        cursor.execute(_RECOMPUTE_TOTALS_SQL, [share_ids, at_ms])
 
 
 def _click_rows(events: list[ClickEvent]) -> list[Click]:
@@ -365,25 +375,9 @@ def _click_rows(events: list[ClickEvent]) -> list[Click]:
     return rows
 
 
-def _store_postgresql(rows: list[Click]) -> None:
-    """Two statements per batch, whatever its size: insert (skipping known events and
-    deleted shares), then recompute the touched (share, day) totals from the raw rows."""
-    touched = sorted({(r.share_id, r.day) for r in rows})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT_CLICKS_SQL,
-            [
-                [r.event_id for r in rows],
-                [r.share_id for r in rows],
-                [r.clicked_at for r in rows],
-                [r.day for r in rows],
-                [r.visitor_hash for r in rows],
-            ],
-        )
-        cursor.execute(_RECOMPUTE_TOTALS_SQL, [[t[0] for t in touched], [t[1] for t in touched]])
-
-
-def _store_portable(rows: list[Click]) -> None:
+def _store_portable(events: list[ClickEvent]) -> None:
+    """The same for SQLite (the embedded default), through the ORM."""
+    rows = _click_rows(events)
     existing = set(
         Share.objects.filter(id__in={r.share_id for r in rows}).values_list("id", flat=True)
     )
@@ -424,13 +418,12 @@ def clicks_store(*, events: list[ClickEvent]) -> int:
     daily totals they touch. Idempotent: storing the same events again changes nothing."""
     if not events:
         return 0
-    rows = _click_rows(events)
     _totals_lock()
     if connection.vendor == "postgresql":
-        _store_postgresql(rows)
+        _store_postgresql(events)
     else:
-        _store_portable(rows)
-    return len(rows)
+        _store_portable(events)
+    return len(events)
 
 
 def _consumer_name() -> str:
