@@ -292,3 +292,19 @@ def test_share_done_of_someone_else_is_404(client, personas):
     share = Share.objects.get()
     client.force_login(personas.employee)
     assert client.get(reverse("posts:share_done", args=[share.pk])).status_code == 404
+
+
+def test_share_check_item_for_other_team_is_404(client, personas):
+    item = SharedItemFactory(target_everyone=False)
+    item.target_teams.add(personas.team_b)
+    client.force_login(personas.employee)
+    response = client.post(
+        reverse("posts:share_check", args=[item.pk]), {"network": Network.X, "caption": "Hi"}
+    )
+    assert response.status_code == 404
+
+
+def test_share_check_get_is_not_allowed(client, personas):
+    item = SharedItemFactory()
+    client.force_login(personas.employee)
+    assert client.get(reverse("posts:share_check", args=[item.pk])).status_code == 405
