@@ -7,6 +7,7 @@ people and stay counted, so patterns must not match them.
 """
 
 import re
+from functools import lru_cache
 
 BOT_PATTERNS: list[tuple[str, str]] = [
     ("LinkedInBot", r"linkedinbot"),
@@ -38,6 +39,7 @@ BOT_PATTERNS: list[tuple[str, str]] = [
 _BOT_RE = re.compile("|".join(f"(?:{pattern})" for _, pattern in BOT_PATTERNS), re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # the same few agents arrive over and over on the hot path
 def is_bot(user_agent: str) -> bool:
     """True for a known crawler or link-preview agent, or no user agent at all."""
     if not user_agent.strip():

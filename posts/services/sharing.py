@@ -135,17 +135,18 @@ def share_create(
 # --- Counting rules -------------------------------------------------------------------------
 
 
-def click_is_countable(*, method: str, headers, user_agent: str) -> bool:
+def click_is_countable(*, method: str, meta, user_agent: str) -> bool:
     """Could this request be a human click? GET only; no prefetch, no bot. See SECURITY.md 24.
 
-    The last rule, "not the sharer", needs the share and is applied where it is resolved.
+    ``meta`` is ``request.META``. The last rule, "not the sharer", needs the share and is
+    applied where the share is resolved.
     """
     if method != "GET":
         return False
-    purpose = (headers.get("Sec-Purpose", "") + " " + headers.get("Purpose", "")).lower()
+    purpose = (meta.get("HTTP_SEC_PURPOSE", "") + " " + meta.get("HTTP_PURPOSE", "")).lower()
     if "prefetch" in purpose or "prerender" in purpose:
         return False
-    if headers.get("X-Moz", "").lower() == "prefetch":
+    if meta.get("HTTP_X_MOZ", "").lower() == "prefetch":
         return False
     return not is_bot(user_agent)
 

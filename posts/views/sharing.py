@@ -212,7 +212,7 @@ def tracked_link(request, code: str):
     link = services.tracked_link_follow(
         code=code,
         countable=services.click_is_countable(
-            method=request.method, headers=request.headers, user_agent=user_agent
+            method=request.method, meta=request.META, user_agent=user_agent
         ),
         visitor_user_id=_visitor_user_id(request),
         address=address,
