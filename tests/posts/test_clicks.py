@@ -312,3 +312,13 @@ def test_click_human_on_cached_link_is_counted(client):
     client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
     _flush()
     assert _totals(share) == (2, 1)
+
+
+def test_click_after_redis_lost_its_scripts_is_counted(client):
+    share = ShareFactory()
+    client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")  # caches the link
+    services.click_buffer().script_flush()  # as after a Redis restart
+    response = client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    _flush()
+    assert response.status_code == 302
+    assert _totals(share) == (1, 1)
