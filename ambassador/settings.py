@@ -345,6 +345,29 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # --- end content library ---
 }
+# --- Sharing: click flush, salt rotation, raw-click retention (posts.tasks.sharing) ---------
+if REDIS_URL:
+    # Moves buffered clicks from Redis into PostgreSQL; with no Redis clicks are written directly.
+    CELERY_BEAT_SCHEDULE["posts-flush-clicks"] = {
+        "task": "posts.flush_clicks",
+        "schedule": timedelta(seconds=env.float("CLICK_FLUSH_INTERVAL_SECONDS", default=2.0)),
+        "options": {"expires": 10},
+    }
+CELERY_BEAT_SCHEDULE |= {
+    # Deletes yesterday's visitor-hash salt so old visits can never be linked again.
+    "posts-rotate-click-salts": {
+        "task": "posts.rotate_click_salts",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
+    # Deletes raw click events older than CLICK_RETENTION_DAYS; daily totals stay.
+    "posts-purge-clicks": {
+        "task": "posts.purge_clicks",
+        "schedule": timedelta(hours=6),
+        "options": {"expires": 3600},
+    },
+}
+# --- End of sharing beat entries ------------------------------------------------------------
 
 # --- Logging -------------------------------------------------------------------------------
 
@@ -363,3 +386,25 @@ LOGGING = {
 # --- Demo ----------------------------------------------------------------------------------
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="ambassador-demo")
+
+# --- Sharing: tracked links and click counting -------------------------------------------
+
+# How long a resolved tracked link (code -> share, destination) stays in the cache.
+TRACKED_LINK_CACHE_SECONDS = env.int("TRACKED_LINK_CACHE_SECONDS", default=3600)
+TRACKED_LINK_KEY_PREFIX = env.str("TRACKED_LINK_KEY_PREFIX", default="amb:tl:")
+# Unknown codes from one address: this many 404s per window, then 429.
+TRACKED_LINK_GUESS_LIMIT = env.int("TRACKED_LINK_GUESS_LIMIT", default=20)
+TRACKED_LINK_GUESS_WINDOW_SECONDS = env.int("TRACKED_LINK_GUESS_WINDOW_SECONDS", default=600)
+# Raw click events are purged after this many days; daily per-share totals are kept.
+CLICK_RETENTION_DAYS = env.int("CLICK_RETENTION_DAYS", default=400)
+# The Redis stream that buffers clicks, and its consumer group.
+CLICK_STREAM_KEY = env.str("CLICK_STREAM_KEY", default="amb:clicks")
+CLICK_STREAM_GROUP = "flush"
+CLICK_BUFFER_TIMEOUT_SECONDS = env.float("CLICK_BUFFER_TIMEOUT_SECONDS", default=0.5)
+CLICK_FLUSH_BATCH_SIZE = env.int("CLICK_FLUSH_BATCH_SIZE", default=2000)
+# One flush task keeps taking batches for at most this long.
+CLICK_FLUSH_MAX_SECONDS = env.float("CLICK_FLUSH_MAX_SECONDS", default=20.0)
+# Events claimed but not acknowledged for this long (a killed flush) are claimed again.
+CLICK_RECLAIM_IDLE_MS = env.int("CLICK_RECLAIM_IDLE_MS", default=60000)
+# PostgreSQL advisory lock id serialising the recomputation of daily click totals.
+CLICK_TOTALS_LOCK_ID = 4_242_001

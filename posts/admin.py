@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from posts.forms_library import FeedAdminForm
-from posts.models import Caption, Comment, ContentItem, Feed, Topic
+from posts.models import Caption, Comment, ContentItem, Feed, Share, ShareDailyClicks, Topic
 
 # --- Content library -------------------------------------------------------------------------
 # Curation happens in the app (workflow services with audit); the admin manages topics and
@@ -92,4 +92,29 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = ["removed_at", "removed_by"]
 
 
-# --- Sharing ---------------------------------------------------------------------------------
+# --- Sharing and tracked links (read-only: shares and counts are facts, not settings) -------
+# Raw click events and the visitor-hash salts are deliberately not in the admin.
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Share)
+class ShareAdmin(_ReadOnlyAdmin):
+    list_display = ["created_at", "user", "item", "network", "followers_at_share", "code"]
+    list_filter = ["network"]
+    list_select_related = ["user", "item"]
+    search_fields = ["user__email", "item__title", "code"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ShareDailyClicks)
+class ShareDailyClicksAdmin(_ReadOnlyAdmin):
+    list_display = ["day", "share", "clicks", "unique_visitors"]
+    list_select_related = ["share__user", "share__item"]
+    date_hierarchy = "day"

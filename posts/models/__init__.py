@@ -7,6 +7,8 @@ from posts.models.feeds import Feed, FeedStatus
 
 #
 # Sharing and tracked links
+# isort: split
+from posts.models.clicks import Click, ClickSalt, ShareDailyClicks
 from posts.models.sharing import Share
 
 __all__ = [
@@ -20,5 +22,8 @@ __all__ = [
     "Topic",
     #
     # Sharing and tracked links
+    "Click",
+    "ClickSalt",
     "Share",
+    "ShareDailyClicks",
 ]

@@ -1,0 +1,37 @@
+-- wrk script for bench/redirect: GET /r/<code> over the seeded codes, or the bare redirect.
+-- Usage: wrk ... -s bench/redirect.lua <url> -- <codes file> [bare]
+local codes = {}
+local bare = false
+local threads = {}
+sent = 0 -- requests written by this thread, including any still in flight when wrk stops
+
+wrk.headers["User-Agent"] =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+function init(args)
+  for line in io.lines(args[1]) do
+    if #line > 0 then codes[#codes + 1] = line end
+  end
+  bare = args[2] == "bare"
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+end
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function request()
+  sent = sent + 1
+  if bare then
+    return wrk.format("GET", "/bench-bare/")
+  end
+  return wrk.format("GET", "/r/" .. codes[math.random(#codes)])
+end
+
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("sent")
+  end
+  io.write(string.format("Requests sent: %d\n", total))
+end
