@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -228,7 +228,10 @@ def tracked_link(request, code: str):
             response["Retry-After"] = str(settings.TRACKED_LINK_GUESS_WINDOW_SECONDS)
             response["Cache-Control"] = "no-store"
             return response
-        raise Http404
+        # Not the site's 404 page: its layout carries a CSRF token, which would set a cookie.
+        response = render(request, "posts/link_not_found.html", status=404)
+        response["Cache-Control"] = "no-store"
+        return response
     response = HttpResponseRedirect(link.destination)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
