@@ -409,6 +409,26 @@ def test_item_create_view_rejects_large_image(client, personas, settings):
     assert ContentItem.objects.count() == 0
 
 
+def test_item_form_refuses_large_upload_before_reading_it(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from posts.forms_library import ContentItemForm
+
+    class Unreadable(SimpleUploadedFile):
+        def read(self, *args, **kwargs):
+            raise AssertionError("the upload was read")
+
+    upload = Unreadable("big.png", b"tiny", content_type="image/png")
+    upload.size = 5 * 1024 * 1024 + 1
+    form = ContentItemForm(
+        {"url": "https://example.com/x", "title": "X", "target_everyone": "on"},
+        {"image": upload},
+        user=personas.manager_a,
+    )
+    assert not form.is_valid()
+    assert form.errors["image"] == ["Image: the file is larger than 5 MB."]
+
+
 def test_item_create_view_accepts_real_image(client, personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
