@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from posts.forms_library import FeedAdminForm
 from posts.models import Caption, Comment, ContentItem, Feed, Share, ShareDailyClicks, Topic
@@ -73,6 +74,7 @@ class CaptionInline(_LibraryReadOnlyMixin, admin.TabularInline):
 
 @admin.register(ContentItem)
 class ContentItemAdmin(_LibraryReadOnlyMixin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "status",
