@@ -76,6 +76,16 @@ def audit_record(
     )
 
 
+def access_denied_record(
+    *, actor: User | None, path: str, target: models.Model | None = None
+) -> AuditEvent:
+    """Someone asked for something they may not see or change: record it (the caller then
+    answers 404 as if it did not exist)."""
+    return audit_record(
+        actor=actor, action=AuditAction.ACCESS_DENIED, target=target, detail={"path": path[:200]}
+    )
+
+
 def notification_create(
     *, recipient: User, kind: str, title: str, body: str = "", url: str = ""
 ) -> Notification:

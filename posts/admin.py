@@ -1,11 +1,24 @@
 from django.contrib import admin
+from django.db import models
 
 from posts.forms_library import FeedAdminForm
 from posts.models import Caption, Comment, ContentItem, Feed, Share, ShareDailyClicks, Topic
 
 # --- Content library -------------------------------------------------------------------------
-# Curation happens in the app (workflow services with audit); the admin manages topics and
-# RSS/Atom feeds, and shows items and comments read-mostly.
+# Curation happens in the app (workflow services with validation and audit); the admin
+# manages topics and RSS/Atom feeds, and only SHOWS items, captions and comments: adding,
+# changing or deleting them here would bypass the workflow, its checks and the audit log.
+
+
+class _LibraryReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Topic)
@@ -54,13 +67,14 @@ class FeedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class CaptionInline(admin.TabularInline):
+class CaptionInline(_LibraryReadOnlyMixin, admin.TabularInline):
     model = Caption
     extra = 0
 
 
 @admin.register(ContentItem)
-class ContentItemAdmin(admin.ModelAdmin):
+class ContentItemAdmin(_LibraryReadOnlyMixin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "status",
@@ -86,7 +100,7 @@ class ContentItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(_LibraryReadOnlyMixin, admin.ModelAdmin):
     list_display = ["item", "author", "created_at", "removed_at"]
     raw_id_fields = ["item", "author", "removed_by"]
     readonly_fields = ["removed_at", "removed_by"]

@@ -14,6 +14,7 @@ from posts.models import ContentStatus, Feed, Topic
 from posts.networks import CAPTION_LIMITS, Network
 from posts.services.library import (
     BULK_ACTIONS,
+    IMAGE_MAX_BYTES,
     ContentValidationError,
     FeedError,
     caption_limit_error,
@@ -136,6 +137,12 @@ class ContentItemForm(forms.Form):
         upload = self.cleaned_data.get("image")
         if not upload:
             return None
+        # The declared size first: a huge upload is refused without reading it into memory.
+        if upload.size > IMAGE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Image: the file is larger than %(size)s MB.")
+                % {"size": IMAGE_MAX_BYTES // (1024 * 1024)}
+            )
         data = upload.read()
         if problem := image_problem(data):
             raise forms.ValidationError(problem)

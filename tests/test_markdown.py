@@ -29,3 +29,29 @@ def test_render_markdown_keeps_formatting():
     assert "<strong>bold</strong>" in html
     assert 'href="https://example.com"' in html
     assert 'rel="noopener noreferrer nofollow"' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "![tracker](https://evil.example/pixel.png)",
+        "![tracker](http://evil.example/pixel.png)",
+        "![tracker](//evil.example/pixel.png)",
+        '<img src="/\\evil.example/pixel.png">',
+        '<img src="/&#9;/evil.example/pixel.png">',
+        '<img src="data:image/png;base64,iVBORw0KGgo=">',
+    ],
+)
+def test_render_markdown_strips_remote_image_source(source):
+    html = render_markdown(source)
+    assert "<img" in html
+    assert "src=" not in html
+
+
+@pytest.mark.parametrize("src", ["/media/content/chart.png", "chart.png"])
+def test_render_markdown_keeps_local_image_source(src):
+    assert f'<img alt="chart" src="{src}">' in render_markdown(f"![chart]({src})")
+
+
+def test_render_markdown_keeps_remote_links():
+    assert 'href="https://example.com/a"' in render_markdown("[a](https://example.com/a)")

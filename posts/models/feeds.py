@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,6 +12,31 @@ class FeedStatus(models.TextChoices):
     NEW = "NEW", _("Not fetched yet")
     OK = "OK", _("Working")
     FAILING = "FAILING", _("Failing")
+
+
+# Why a fetch failed, stored as a code (+ parameters) and translated when shown, so each
+# admin reads it in their own language whatever language the worker ran in.
+FEED_ERROR_MESSAGES = {
+    "HTTP_STATUS": _("Feed URL: the server answered with HTTP status %(status)s."),
+    "XML_ENTITIES": _("Feed URL: the feed uses XML entities, which are not allowed."),
+    "NOT_A_FEED": _("Feed URL: the response is not a valid RSS or Atom feed."),
+    # ``reason`` is the untranslated message of the fetcher (ambassador.fetch).
+    "FETCH": _("Feed URL: %(reason)s"),
+}
+
+
+def feed_error_message(code: str, params: dict | None = None) -> str:
+    """The message of an error code in the active language ("" for an unknown code)."""
+    template = FEED_ERROR_MESSAGES.get(code)
+    if template is None:
+        return ""
+    params = dict(params or {})
+    if "reason" in params:
+        params["reason"] = gettext(str(params["reason"]))
+    try:
+        return str(template) % params
+    except (KeyError, TypeError, ValueError):
+        return ""
 
 
 class FeedQuerySet(models.QuerySet):
@@ -44,6 +70,8 @@ class Feed(models.Model):
         _("status"), max_length=16, choices=FeedStatus.choices, default=FeedStatus.NEW
     )
     last_error = models.TextField(_("last error"), blank=True)
+    last_error_code = models.CharField(_("last error code"), max_length=32, blank=True)
+    last_error_params = models.JSONField(_("last error parameters"), default=dict, blank=True)
     failure_count = models.PositiveIntegerField(_("failures in a row"), default=0)
     last_fetched_at = models.DateTimeField(_("last fetched at"), null=True, blank=True)
     next_fetch_at = models.DateTimeField(_("next fetch at"), default=timezone.now)
@@ -67,3 +95,7 @@ class Feed(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def last_error_display(self) -> str:
+        """The last error in the active language (the stored text for older rows)."""
+        return feed_error_message(self.last_error_code, self.last_error_params) or self.last_error

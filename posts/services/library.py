@@ -19,10 +19,11 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import nh3
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +34,7 @@ from accounts.selectors import teams_managed_by, user_is_manager
 from accounts.services import audit_record, notification_create
 from ambassador import fetch as safe_fetch
 from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, FeedStatus, Topic
+from posts.models.feeds import feed_error_message
 from posts.networks import CAPTION_LIMITS, Network
 
 logger = logging.getLogger(__name__)
@@ -65,7 +67,12 @@ class ContentValidationError(ContentError):
 
 
 class FeedError(ContentError):
-    pass
+    """A feed cannot be read. ``code`` and ``params`` (see ``FEED_ERROR_MESSAGES``) are
+    stored on the feed, so the reason can be shown in each reader's language."""
+
+    def __init__(self, code: str, params: dict | None = None):
+        self.code, self.params = code, dict(params or {})
+        super().__init__(feed_error_message(code, self.params))
 
 
 # --- Validation shared by forms and services ------------------------------------------------
@@ -193,18 +200,28 @@ def _enqueue_preview(item: ContentItem) -> None:
     transaction.on_commit(lambda: fetch_link_preview.delay(item_id))
 
 
-def _notify_outcome(item: ContentItem, *, title: str, body: str = "") -> None:
-    """Tell the suggester (or the author, when someone else decided) what happened."""
+def _recipient_language(user: User):
+    """Notifications are written in the recipient's language, not the actor's."""
+    return translation.override(user.language or settings.LANGUAGE_CODE)
+
+
+def _notify_outcome(item: ContentItem, *, title, body="") -> None:
+    """Tell the suggester (or the author, when someone else decided) what happened.
+
+    ``title`` is a (lazy) message with a ``%(title)s`` placeholder and ``body`` a lazy
+    message or someone's own words; both are rendered in the recipient's language.
+    """
     recipient = item.suggested_by or item.created_by
     if recipient is None:
         return
-    notification_create(
-        recipient=recipient,
-        kind="content_review",
-        title=title,
-        body=body,
-        url=reverse("posts:item_detail", args=[item.pk]),
-    )
+    with _recipient_language(recipient):
+        notification_create(
+            recipient=recipient,
+            kind="content_review",
+            title=str(title) % {"title": item.display_title},
+            body=str(body),
+            url=reverse("posts:item_detail", args=[item.pk]),
+        )
 
 
 @transaction.atomic
@@ -349,8 +366,8 @@ def content_approve(*, item: ContentItem, by: User) -> ContentItem:
     if item.suggested_by_id and item.suggested_by_id != by.pk:
         _notify_outcome(
             item,
-            title=_("Your suggestion was approved: %(title)s") % {"title": item.display_title},
-            body=_("Thank you — colleagues can now share it, with your name on it."),
+            title=gettext_lazy("Your suggestion was approved: %(title)s"),
+            body=gettext_lazy("Thank you — colleagues can now share it, with your name on it."),
         )
     return item
 
@@ -370,7 +387,7 @@ def content_reject(*, item: ContentItem, by: User, reason: str) -> ContentItem:
     if (item.suggested_by_id or item.created_by_id) != by.pk:
         _notify_outcome(
             item,
-            title=_("Not approved: %(title)s") % {"title": item.display_title},
+            title=gettext_lazy("Not approved: %(title)s"),
             body=reason,
         )
     return item
@@ -391,7 +408,7 @@ def content_request_changes(*, item: ContentItem, by: User, note: str) -> Conten
     if (item.suggested_by_id or item.created_by_id) != by.pk:
         _notify_outcome(
             item,
-            title=_("Changes requested: %(title)s") % {"title": item.display_title},
+            title=gettext_lazy("Changes requested: %(title)s"),
             body=note,
         )
     return item
@@ -555,19 +572,42 @@ def _check_comment(body: str) -> str:
     return body
 
 
+def comment_recipients(*, item: ContentItem, by: User) -> list[User]:
+    """Who hears about a new comment on ``item``:
+
+    - the curator who created it (``created_by``; for a suggestion that is the suggester);
+    - the curator who approved it (``approved_by``);
+    - the suggester, as its author (``suggested_by``);
+    - for an item with neither creator nor approver (imported from a trusted feed), the
+      admin who added the feed.
+
+    Never the commenter themself, nobody twice, nobody deactivated.
+    """
+    people = [item.created_by, item.approved_by, item.suggested_by]
+    if item.created_by_id is None and item.approved_by_id is None and item.feed_id:
+        people.append(item.feed.created_by)
+    recipients: dict[int, User] = {}
+    for person in people:
+        if person is not None and person.pk != by.pk and person.is_active:
+            recipients.setdefault(person.pk, person)
+    return list(recipients.values())
+
+
 @transaction.atomic
 def comment_create(*, item: ContentItem, by: User, body: str) -> Comment:
-    """``item`` must already be one ``by`` may see (the view loads it through a selector)."""
+    """``item`` must already be one ``by`` may see (the view loads it through a selector).
+    The people of ``comment_recipients`` are notified, each in their own language."""
     comment = Comment.objects.create(item=item, author=by, body=_check_comment(body))
-    owner_id = item.created_by_id
-    if owner_id and owner_id != by.pk:
-        notification_create(
-            recipient=item.created_by,
-            kind="content_comment",
-            title=_("New comment on %(title)s") % {"title": item.display_title},
-            body=comment.body[:500],
-            url=reverse("posts:item_detail", args=[item.pk]) + f"#comment-{comment.pk}",
-        )
+    url = reverse("posts:item_detail", args=[item.pk]) + f"#comment-{comment.pk}"
+    for recipient in comment_recipients(item=item, by=by):
+        with _recipient_language(recipient):
+            notification_create(
+                recipient=recipient,
+                kind="content_comment",
+                title=_("New comment on %(title)s") % {"title": item.display_title},
+                body=comment.body[:500],
+                url=url,
+            )
     return comment
 
 
@@ -734,14 +774,14 @@ def parse_feed(data: bytes) -> list[dict[str, str]]:
     try:
         fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise FeedError(_("Feed URL: the feed uses XML entities, which are not allowed.")) from exc
+        raise FeedError("XML_ENTITIES") from exc
     except (ParseError, ValueError) as exc:
-        raise FeedError(_("Feed URL: the response is not a valid RSS or Atom feed.")) from exc
+        raise FeedError("NOT_A_FEED") from exc
     parsed = feedparser.parse(data, resolve_relative_uris=False, sanitize_html=True)
     if parsed.get("bozo") and not parsed.entries:
-        raise FeedError(_("Feed URL: the response is not a valid RSS or Atom feed."))
+        raise FeedError("NOT_A_FEED")
     if not parsed.get("version") and not parsed.entries:
-        raise FeedError(_("Feed URL: the response is not a valid RSS or Atom feed."))
+        raise FeedError("NOT_A_FEED")
     entries = []
     for entry in parsed.entries:
         link = (entry.get("link") or "").strip()
@@ -778,14 +818,26 @@ def feed_claim(*, feed_id: int, now: datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def _feed_failed(feed_id: int, reason: str) -> None:
+def _feed_failed(feed_id: int, error: FeedError) -> None:
     feed = Feed.objects.select_for_update().get(pk=feed_id)
     feed.failure_count += 1
-    feed.status, feed.last_error = FeedStatus.FAILING, reason[:1000]
+    feed.status = FeedStatus.FAILING
+    feed.last_error_code, feed.last_error_params = error.code, error.params
+    # The text (for the Django admin's list) in the site language, not the worker's.
+    with translation.override(settings.LANGUAGE_CODE):
+        feed.last_error = feed_error_message(error.code, error.params)[:1000]
     feed.last_fetched_at = timezone.now()
     feed.next_fetch_at = feed.last_fetched_at + _backoff(feed.failure_count)
     feed.save(
-        update_fields=["failure_count", "status", "last_error", "last_fetched_at", "next_fetch_at"]
+        update_fields=[
+            "failure_count",
+            "status",
+            "last_error",
+            "last_error_code",
+            "last_error_params",
+            "last_fetched_at",
+            "next_fetch_at",
+        ]
     )
 
 
@@ -806,16 +858,15 @@ def feed_fetch(*, feed_id: int, claim: bool = True) -> int:
             accept="application/rss+xml, application/atom+xml, application/xml, text/xml",
         )
         if response.status != 200:
-            raise FeedError(
-                _("Feed URL: the server answered with HTTP status %(status)s.")
-                % {"status": response.status}
-            )
+            raise FeedError("HTTP_STATUS", {"status": response.status})
         entries = parse_feed(response.content)
     except safe_fetch.FetchError as exc:
-        _feed_failed(feed_id, _("Feed URL: %(reason)s") % {"reason": exc.reason})
+        with translation.override(None):  # the message id, translated when shown
+            reason = str(exc.reason)
+        _feed_failed(feed_id, FeedError("FETCH", {"reason": reason}))
         return 0
     except FeedError as exc:
-        _feed_failed(feed_id, str(exc))
+        _feed_failed(feed_id, exc)
         return 0
     return _feed_store_entries(feed_id=feed_id, entries=entries)
 
@@ -883,10 +934,19 @@ def _feed_store_entries(*, feed_id: int, entries: list[dict[str, str]]) -> int:
         _enqueue_preview(item)
         created += 1
     feed.status, feed.last_error, feed.failure_count = FeedStatus.OK, "", 0
+    feed.last_error_code, feed.last_error_params = "", {}
     feed.last_fetched_at = now
     feed.next_fetch_at = now + FEED_INTERVAL
     feed.save(
-        update_fields=["status", "last_error", "failure_count", "last_fetched_at", "next_fetch_at"]
+        update_fields=[
+            "status",
+            "last_error",
+            "last_error_code",
+            "last_error_params",
+            "failure_count",
+            "last_fetched_at",
+            "next_fetch_at",
+        ]
     )
     return created
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import admin_required, manager_required
+from accounts.services import access_denied_record
 from posts.forms_library import (
     CURATION_TABS,
     BulkActionForm,
@@ -32,6 +33,7 @@ from posts.services import library as services
 
 FEED_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 50
+COMMENT_PAGE_SIZE = 50
 
 
 def _viewer_language(request) -> str:
@@ -53,15 +55,27 @@ def _share_enabled() -> bool:
     return True
 
 
+def _not_found(request, pk: int):
+    """404 for an item ``request.user`` may not see or curate. When the item exists, the
+    attempt is an authorisation failure and is audited (SECURITY 1, 26)."""
+    target = ContentItem.objects.filter(pk=pk).first()
+    if target is not None:
+        access_denied_record(actor=request.user, path=request.path, target=target)
+    raise Http404
+
+
 def _item_or_404(request, pk: int) -> ContentItem:
     item = selectors.item_for_viewer(user=request.user, pk=pk)
     if item is None:
-        raise Http404
+        _not_found(request, pk)
     return item
 
 
 def _curatable_or_404(request, pk: int) -> ContentItem:
-    return get_object_or_404(ContentItem.objects.curatable_by(request.user), pk=pk)
+    item = ContentItem.objects.curatable_by(request.user).filter(pk=pk).first()
+    if item is None:
+        _not_found(request, pk)
+    return item
 
 
 def _show_error(request, exc: services.ContentError) -> None:
@@ -103,13 +117,16 @@ def item_detail(request, pk: int):
     can_curate = services.user_can_curate(user=request.user) and (
         ContentItem.objects.curatable_by(request.user).filter(pk=item.pk).exists()
     )
+    # Oldest first, newest last; without ``?comments=`` the last page (the newest) opens.
+    comments = Paginator(selectors.item_comments(item=item), COMMENT_PAGE_SIZE)
+    comments_page = comments.get_page(request.GET.get("comments") or comments.num_pages)
     return render(
         request,
         "posts/item_detail.html",
         {
             "item": item,
             "captions": list(item.captions.all()),
-            "comments": selectors.item_comments(item=item),
+            "comments_page": comments_page,
             "comment_form": CommentForm(),
             "can_curate": can_curate,
             "is_live": selectors.item_is_live_for(user=request.user, item=item),
@@ -335,9 +352,13 @@ def my_suggestions(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def suggestion_edit(request, pk: int):
-    item = get_object_or_404(
-        ContentItem, pk=pk, suggested_by=request.user, status=ContentStatus.CHANGES_REQUESTED
-    )
+    item = ContentItem.objects.filter(
+        pk=pk, suggested_by=request.user, status=ContentStatus.CHANGES_REQUESTED
+    ).first()
+    if item is None:
+        if ContentItem.objects.filter(pk=pk).exclude(suggested_by=request.user).exists():
+            _not_found(request, pk)
+        raise Http404
     first_caption = item.captions.first()
     initial = {
         "url": item.url,
@@ -397,7 +418,10 @@ def _comment_or_404(request, pk: int) -> Comment:
 @require_http_methods(["GET", "POST"])
 def comment_edit(request, pk: int):
     comment = _comment_or_404(request, pk)
-    if comment.author_id != request.user.pk or comment.removed_at:
+    if comment.author_id != request.user.pk:
+        access_denied_record(actor=request.user, path=request.path, target=comment)
+        raise Http404
+    if comment.removed_at:
         raise Http404
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():

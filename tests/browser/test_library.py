@@ -1,5 +1,7 @@
-"""Journey: a manager adds an item from a URL and approves it; an employee finds it by topic
-and by search; a suggestion goes through review and reaches the feed with its credit."""
+"""Journey: a manager adds an item from a URL, its title and summary come from the page's
+OpenGraph tags (the link-preview task on a REAL Celery worker), and approves it; an employee
+finds it by topic and by search; a suggestion goes through review and reaches the feed with
+its credit."""
 
 import pytest
 from django.conf import settings
@@ -7,7 +9,13 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from posts.models import ContentItem, ContentStatus
+from tests.posts.conftest import FakeServer, start_worker, stop_worker, wait_for
 from tests.posts.factories import ContentItemFactory, TopicFactory
+
+OG_PAGE = b"""<!doctype html><html><head><title>Wind | Example Energy</title>
+<meta property="og:title" content="Our new wind farm">
+<meta property="og:description" content="Clean power for 20,000 homes.">
+</head><body><h1>Our new wind farm</h1></body></html>"""
 
 
 def log_in(page, live_server, user):
@@ -27,6 +35,24 @@ def log_in(page, live_server, user):
 
 
 @pytest.fixture
+def article_server():
+    """The company's article, served from 127.0.0.1 with OpenGraph tags."""
+    server = FakeServer()
+    server.body("/wind-farm", OG_PAGE)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def preview_worker(transactional_db):
+    """A real worker whose fetcher may reach 127.0.0.1 (the live server enqueues the preview
+    task on commit through the Redis broker, exactly as in production)."""
+    process = start_worker(allow_loopback=True)
+    yield process
+    stop_worker(process)
+
+
+@pytest.fixture
 def csp_violations(page):
     found = []
     page.on(
@@ -38,22 +64,28 @@ def csp_violations(page):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_library_curate_find_and_suggest(page, live_server, personas, csp_violations, settings):
+def test_library_curate_find_and_suggest(
+    page, live_server, personas, csp_violations, settings, article_server, preview_worker
+):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     TopicFactory(name="Climate", slug="climate")
     TopicFactory(name="Hiring", slug="hiring")
     ContentItemFactory(title="An older hiring story")
 
-    # A manager adds an item from a URL and approves it.
+    # A manager adds an item from a URL, leaving title and summary to the link preview.
+    article_url = article_server.url("/wind-farm")
     log_in(page, live_server, personas.manager_a)
     page.goto(f"{live_server.url}/library/items/new/")
-    page.fill("#id_url", "https://example.com/wind-farm")
-    page.fill("#id_title", "Our new wind farm")
-    page.fill("#id_summary", "Clean power for 20,000 homes.")
+    page.fill("#id_url", article_url)
     page.get_by_label("Climate").check()
     page.fill("#id_caption_linkedin_en", "Proud of the team behind our new wind farm.")
     page.get_by_role("button", name="Save and send for review").click()
+    expect(page.locator("h1")).to_have_text(article_url)
+    item = ContentItem.objects.get(url=article_url)
+    assert wait_for(lambda: ContentItem.objects.get(pk=item.pk).title != "", preview_worker)
+    page.reload()
     expect(page.locator("h1")).to_have_text("Our new wind farm")
+    expect(page.locator(".lead")).to_have_text("Clean power for 20,000 homes.")
     expect(page.locator(".library-meta .tag").first).to_have_text("In review")
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.locator(".library-meta .tag").first).to_have_text("Approved")

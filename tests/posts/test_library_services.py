@@ -355,3 +355,164 @@ def test_content_update_by_manager_keeps_other_teams_targeting(personas):
         target_teams=[personas.team_a],
     )
     assert set(item.target_teams.all()) == {personas.team_a, personas.team_b}
+
+
+# --- Notifications in the recipient's language ---------------------------------------------
+
+
+def _speaks(user, language):
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+def test_suggestion_approved_by_norwegian_manager_notifies_in_english(personas):
+    from django.utils import translation
+
+    _speaks(personas.employee, "en")
+    item = in_review(title="Great", suggested_by=personas.employee)
+    with translation.override("nb"):
+        services.content_approve(item=item, by=_speaks(personas.manager_a, "nb"))
+    note = Notification.objects.get(recipient=personas.employee)
+    assert note.title == "Your suggestion was approved: Great"
+    assert note.body == "Thank you — colleagues can now share it, with your name on it."
+
+
+def test_suggestion_approved_by_english_manager_notifies_in_norwegian(personas):
+    from django.utils import translation
+
+    _speaks(personas.employee, "nb")
+    item = in_review(title="Great", suggested_by=personas.employee)
+    with translation.override("en"):
+        services.content_approve(item=item, by=_speaks(personas.manager_a, "en"))
+    note = Notification.objects.get(recipient=personas.employee)
+    assert note.title == "Forslaget ditt ble godkjent: Great"
+
+
+@pytest.mark.parametrize(
+    ("action", "kwargs", "english"),
+    [
+        ("content_reject", {"reason": "Off-brand"}, "Not approved: Great"),
+        ("content_request_changes", {"note": "Shorter"}, "Changes requested: Great"),
+    ],
+)
+def test_review_outcome_notification_in_recipient_language(personas, action, kwargs, english):
+    from django.utils import translation
+
+    _speaks(personas.employee, "en")
+    item = in_review(title="Great", suggested_by=personas.employee)
+    with translation.override("nb"):
+        getattr(services, action)(item=item, by=_speaks(personas.manager_a, "nb"), **kwargs)
+    note = Notification.objects.get(recipient=personas.employee)
+    assert (note.title, note.body) == (english, next(iter(kwargs.values())))
+
+
+def test_comment_notification_in_recipient_language(personas):
+    from django.utils import translation
+
+    item = ContentItemFactory(title="Great", created_by=_speaks(personas.manager_a, "en"))
+    with translation.override("nb"):
+        services.comment_create(item=item, by=_speaks(personas.employee, "nb"), body="Hei!")
+    assert Notification.objects.get(recipient=personas.manager_a).title == "New comment on Great"
+
+
+# --- Who hears about a comment -------------------------------------------------------------
+
+
+def test_comment_on_suggestion_notifies_suggester_and_approver(personas):
+    item = ContentItemFactory(
+        created_by=personas.employee,
+        suggested_by=personas.employee,
+        approved_by=personas.manager_a,
+    )
+    services.comment_create(item=item, by=personas.employee_b, body="Nice find")
+    assert sorted(Notification.objects.values_list("recipient__email", flat=True)) == sorted(
+        [personas.employee.email, personas.manager_a.email]
+    )
+
+
+def test_comment_on_feed_item_notifies_approver(personas):
+    from tests.posts.factories import FeedFactory
+
+    item = ContentItemFactory(feed=FeedFactory(), approved_by=personas.manager_a)
+    services.comment_create(item=item, by=personas.employee, body="Question")
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.manager_a.pk]
+
+
+def test_comment_on_trusted_feed_item_notifies_feed_creator(personas):
+    from tests.posts.factories import FeedFactory
+
+    item = ContentItemFactory(feed=FeedFactory(created_by=personas.admin), approved_by=None)
+    services.comment_create(item=item, by=personas.employee, body="Question")
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.admin.pk]
+
+
+def test_comment_never_notifies_the_commenter(personas):
+    item = ContentItemFactory(
+        created_by=personas.manager_a,
+        approved_by=personas.manager_a,
+        suggested_by=personas.employee,
+    )
+    services.comment_create(item=item, by=personas.manager_a, body="Thanks all")
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.employee.pk]
+
+
+# --- The preview task is enqueued only on commit (SECURITY 23) -----------------------------
+
+
+@pytest.fixture
+def eager_celery():
+    """Run tasks in-process when enqueued, so the test can see whether they ran."""
+    from ambassador.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def test_content_create_enqueues_preview_only_on_commit(
+    personas, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        item = services.content_create(by=personas.manager_a, url="http://127.0.0.1:9/x")
+    item.refresh_from_db()
+    assert (len(callbacks), item.preview_fetched_at) == (1, None)
+    callbacks[0]()
+    item.refresh_from_db()
+    assert item.preview_fetched_at is not None
+
+
+def test_suggestion_create_enqueues_preview_only_on_commit(
+    personas, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        item = services.suggestion_create(
+            by=personas.employee, url="http://127.0.0.1:9/x", reason="Good"
+        )
+    item.refresh_from_db()
+    assert (len(callbacks), item.preview_fetched_at) == (1, None)
+    callbacks[0]()
+    item.refresh_from_db()
+    assert item.preview_fetched_at is not None
+
+
+@pytest.mark.parametrize("create", ["content_create", "suggestion_create"])
+def test_rolled_back_create_enqueues_nothing(
+    personas, eager_celery, django_capture_on_commit_callbacks, create
+):
+    from django.db import transaction
+
+    kwargs = (
+        {"by": personas.manager_a, "url": "https://example.com/x"}
+        if create == "content_create"
+        else {"by": personas.employee, "url": "https://example.com/x", "reason": "Good"}
+    )
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        getattr(services, create)(**kwargs)
+        raise RuntimeError("the request fails after the create")
+    assert callbacks == []
+    assert ContentItem.objects.count() == 0

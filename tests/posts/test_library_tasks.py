@@ -1,65 +1,22 @@
 """Library tasks on a REAL Celery worker (subprocess) with the Redis broker and PostgreSQL."""
 
-import os
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from posts.models import ContentItem, ContentStatus, Feed, FeedStatus
+from posts.services import library as services
 from posts.tasks import library as tasks
+from tests.posts.conftest import start_worker, stop_worker, wait_for
 from tests.posts.factories import ContentItemFactory, FeedFactory
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def library_worker(transactional_db):
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.fail("The integration test needs REDIS_URL (a real Redis broker).")
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "ambassador", "worker", "-P", "solo",
-            "--without-gossip", "--without-mingle", "--loglevel=WARNING",
-            "--hostname=test-library@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
+    process = start_worker()
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def wait_for(check, process, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check() or process.poll() is not None:
-            break
-        time.sleep(0.5)
-    assert process.poll() is None, process.stderr.read()
-    return check()
+    stop_worker(process)
 
 
 @pytest.mark.integration
@@ -83,6 +40,26 @@ def test_worker_marks_feed_on_private_address_failing(library_worker):
         lambda: Feed.objects.get(pk=feed.pk).status == FeedStatus.FAILING, library_worker
     )
     assert "private or reserved network" in Feed.objects.get(pk=feed.pk).last_error
+
+
+OG_PAGE = b"""<!doctype html><html><head><title>Fallback</title>
+<meta property="og:title" content="Our new wind farm">
+<meta property="og:description" content="Clean power for 20,000 homes.">
+</head><body></body></html>"""
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_worker_fills_link_preview_from_page(personas, fake_server):
+    fake_server.body("/wind-farm", OG_PAGE)
+    process = start_worker(allow_loopback=True)
+    try:
+        item = services.content_create(by=personas.manager_a, url=fake_server.url("/wind-farm"))
+        assert wait_for(lambda: ContentItem.objects.get(pk=item.pk).title != "", process)
+    finally:
+        stop_worker(process)
+    item.refresh_from_db()
+    assert (item.title, item.summary) == ("Our new wind farm", "Clean power for 20,000 homes.")
 
 
 @pytest.mark.django_db

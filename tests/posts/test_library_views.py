@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import AuditAction
+from accounts.models import AuditEvent
 from posts.models import Comment, ContentItem, ContentStatus, Share
 from posts.networks import Network
 from tests.posts.conftest import make_png
@@ -201,21 +203,51 @@ def test_team_item_detail_404_for_others(client, personas, team_a_item, persona)
     assert client.get(detail(team_a_item)).status_code == 404
 
 
+def denied_events(user):
+    return AuditEvent.objects.filter(actor=user, action=AuditAction.ACCESS_DENIED)
+
+
 @pytest.mark.parametrize(
-    "name", ["item_edit", "item_preview", "item_approve", "item_archive", "comment_create"]
+    ("name", "method", "data"),
+    [
+        ("item_approve", "post", {}),
+        ("item_reject", "post", {"reason": "Off-brand"}),
+        ("item_request_changes", "post", {"note": "Shorter"}),
+        ("item_edit", "get", {}),
+        ("item_edit", "post", {"url": "https://evil.example", "title": "Hijacked"}),
+        ("item_preview", "get", {}),
+        ("item_archive", "post", {}),
+        ("item_submit", "post", {}),
+        ("comment_create", "post", {"body": "Sneaky"}),
+        ("comment_remove", "post", {}),
+    ],
 )
-def test_team_item_urls_refused_for_manager_b(client, personas, team_a_item, name):
-    client.force_login(personas.manager_b)
-    url = reverse(f"posts:{name}", args=[team_a_item.pk])
-    response = (
-        client.post(url)
-        if name in ("item_approve", "item_archive", "comment_create")
-        else client.get(url)
+def test_team_item_urls_refused_for_manager_b(client, personas, name, method, data):
+    item = ContentItemFactory(
+        title="Only for A", status=ContentStatus.IN_REVIEW, target_teams=[personas.team_a]
     )
+    comment = CommentFactory(item=item, author=personas.manager_a)
+    client.force_login(personas.manager_b)
+    arg = comment.pk if name == "comment_remove" else item.pk
+    response = getattr(client, method)(reverse(f"posts:{name}", args=[arg]), data)
     assert response.status_code == 404
-    team_a_item.refresh_from_db()
-    assert team_a_item.status == ContentStatus.APPROVED
-    assert team_a_item.comments.count() == 1
+    item.refresh_from_db()
+    comment.refresh_from_db()
+    assert (item.status, item.title, item.url) == (
+        ContentStatus.IN_REVIEW,
+        "Only for A",
+        item.url,
+    )
+    assert (item.comments.count(), comment.removed_at) == (1, None)
+    event = denied_events(personas.manager_b).get()
+    assert (event.target_type, event.target_id) == ("posts.contentitem", str(item.pk))
+    assert event.detail == {"path": reverse(f"posts:{name}", args=[arg])}
+
+
+def test_unknown_item_404_without_audit(client, personas):
+    client.force_login(personas.manager_b)
+    assert client.post(reverse("posts:item_approve", args=[999999])).status_code == 404
+    assert not denied_events(personas.manager_b).exists()
 
 
 def test_team_item_comment_edit_404_for_other_team(client, personas, team_a_item):
@@ -278,7 +310,10 @@ def test_review_queue_query_count_constant(client, personas, django_assert_max_n
         client.get(reverse("posts:review"))
     ContentItemFactory.create_batch(30, status=ContentStatus.IN_REVIEW, topics=topics)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(reverse("posts:review"))
+        response = client.get(reverse("posts:review"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 33
+    assert response.content.decode().count('name="items"') == 33
 
 
 def test_item_create_view_saves_and_submits(client, personas):
@@ -372,6 +407,26 @@ def test_item_create_view_rejects_large_image(client, personas, settings):
     )
     assert "Image: the file is larger than 5 MB." in response.context["form"].errors["image"]
     assert ContentItem.objects.count() == 0
+
+
+def test_item_form_refuses_large_upload_before_reading_it(personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from posts.forms_library import ContentItemForm
+
+    class Unreadable(SimpleUploadedFile):
+        def read(self, *args, **kwargs):
+            raise AssertionError("the upload was read")
+
+    upload = Unreadable("big.png", b"tiny", content_type="image/png")
+    upload.size = 5 * 1024 * 1024 + 1
+    form = ContentItemForm(
+        {"url": "https://example.com/x", "title": "X", "target_everyone": "on"},
+        {"image": upload},
+        user=personas.manager_a,
+    )
+    assert not form.is_valid()
+    assert form.errors["image"] == ["Image: the file is larger than 5 MB."]
 
 
 def test_item_create_view_accepts_real_image(client, personas):
@@ -502,6 +557,25 @@ def test_suggest_view_ignores_status_field(client, personas):
     assert (item.status, item.featured) == (ContentStatus.IN_REVIEW, False)
 
 
+def test_my_suggestions_query_count_constant(client, personas, django_assert_max_num_queries):
+    def suggest(n):
+        for _ in range(n):
+            item = ContentItemFactory(
+                suggested_by=personas.employee, status=ContentStatus.IN_REVIEW
+            )
+            CaptionFactory(item=item)
+
+    suggest(2)
+    client.force_login(personas.employee)
+    with django_assert_max_num_queries(30) as small:
+        client.get(reverse("posts:my_suggestions"))
+    suggest(18)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("posts:my_suggestions"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 20
+
+
 def test_my_suggestions_lists_only_mine(client, personas):
     ContentItemFactory(title="Mine", suggested_by=personas.employee)
     ContentItemFactory(title="Theirs", suggested_by=personas.employee_b)
@@ -571,6 +645,38 @@ def test_comment_edit_view_by_other_404(client, personas):
     comment = CommentFactory(item=ContentItemFactory(), author=personas.employee)
     client.force_login(personas.manager_a)
     assert client.get(reverse("posts:comment_edit", args=[comment.pk])).status_code == 404
+    assert denied_events(personas.manager_a).get().target_type == "posts.comment"
+
+
+def test_item_detail_comments_paginated_newest_last(client, personas):
+    from posts.views import library as views
+
+    item = ContentItemFactory()
+    comments = [CommentFactory(item=item, body=f"Comment {n}") for n in range(5)]
+    client.force_login(personas.employee)
+    views.COMMENT_PAGE_SIZE, original = 2, views.COMMENT_PAGE_SIZE
+    try:
+        last = client.get(detail(item))
+        first = client.get(detail(item), {"comments": 1})
+    finally:
+        views.COMMENT_PAGE_SIZE = original
+    assert list(last.context["comments_page"].object_list) == comments[4:]
+    assert list(first.context["comments_page"].object_list) == comments[:2]
+    assert 'href="?comments=2#comments"' in last.content.decode()
+
+
+def test_item_detail_query_count_constant_with_comments(
+    client, personas, django_assert_max_num_queries
+):
+    item = ContentItemFactory()
+    CommentFactory.create_batch(3, item=item)
+    client.force_login(personas.employee)
+    with django_assert_max_num_queries(30) as small:
+        client.get(detail(item))
+    CommentFactory.create_batch(60, item=item)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(detail(item))
+    assert len(response.context["comments_page"].object_list) == 13
 
 
 # --- Feeds page ----------------------------------------------------------------------------
@@ -588,6 +694,44 @@ def test_feeds_page_shows_failing_reason(client, personas):
     client.force_login(personas.admin)
     body = client.get(reverse("posts:feeds")).content.decode()
     assert "Feed URL: the server took too long." in body
+
+
+def test_feeds_page_query_count_constant(client, personas, django_assert_max_num_queries):
+    from tests.posts.factories import FeedFactory
+
+    def add(n):
+        for _ in range(n):
+            feed = FeedFactory(status="FAILING", last_error_code="HTTP_STATUS")
+            ContentItemFactory(feed=feed)
+
+    add(2)
+    client.force_login(personas.admin)
+    with django_assert_max_num_queries(30) as small:
+        client.get(reverse("posts:feeds"))
+    add(30)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("posts:feeds"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 32
+
+
+def test_feeds_page_shows_failure_in_viewer_language(client, personas):
+    from django.utils import translation
+
+    from posts.services import library as services
+    from tests.posts.factories import FeedFactory
+
+    feed = FeedFactory(url="http://127.0.0.1:9/feed.xml")
+    with translation.override("en"):
+        services.feed_fetch(feed_id=feed.pk)
+    feed.refresh_from_db()
+    assert feed.last_error == "Feed URL: The address points to a private or reserved network."
+    personas.admin.language = "nb"
+    personas.admin.save(update_fields=["language"])
+    client.force_login(personas.admin)
+    body = client.get(reverse("posts:feeds"), headers={"accept-language": "nb"}).content.decode()
+    assert "Feed URL: The address points" not in body
+    assert "Strømmens URL: Adressen peker til et privat eller reservert nettverk." in body
 
 
 def test_feed_in_norwegian(client, personas):
