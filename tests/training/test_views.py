@@ -261,7 +261,7 @@ def test_team_status_query_count_is_constant(client, personas, django_assert_max
         MembershipFactory(team=team, user=UserFactory())
     ModuleFactory()
     client.force_login(personas.admin)
-    with django_assert_max_num_queries(16):  # the same with 2 teams as with 22
+    with django_assert_max_num_queries(17):  # the same with 2 teams as with 22
         response = client.get(reverse("training:team_status"))
     assert len(response.context["statuses"]) == 22
 
@@ -291,9 +291,76 @@ def test_team_detail_query_count_is_constant(client, personas, django_assert_max
     module = ModuleFactory()
     CompletionFactory(user=personas.employee, module=module)
     client.force_login(personas.manager_a)
-    with django_assert_max_num_queries(20):  # the same with 2 people as with 22
+    with django_assert_max_num_queries(23):  # the same with 2 people as with 22
         response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
     assert len(response.context["page"].object_list) == 22
+
+
+def test_team_detail_manager_sees_module_figures_not_individuals(client, personas):
+    module = ModuleFactory(title="Secret sauce")
+    CompletionFactory(user=personas.employee, module=module)
+    client.force_login(personas.manager_a)
+    response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    html = response.content.decode()
+    people_table = html[html.index('data-testid="team-people"') :]
+    assert [(m.title, count, percent) for m, count, percent in response.context["module_rows"]] == [
+        ("Secret sauce", 1, 50)
+    ]
+    assert response.context["show_individuals"] is False
+    assert "Secret sauce" not in people_table
+    assert "Completed modules" not in html
+
+
+def test_team_detail_admin_sees_each_persons_completed_modules(client, personas):
+    module = ModuleFactory(title="Secret sauce")
+    CompletionFactory(user=personas.employee, module=module)
+    client.force_login(personas.admin)
+    response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    people = response.context["page"].object_list
+    assert [(str(p), p.completed_titles) for p in people] == [
+        ("Employee A", ["Secret sauce"]),
+        ("Manager A", []),
+    ]
+
+
+def test_team_detail_admin_query_count_is_constant(client, personas, django_assert_max_num_queries):
+    module = ModuleFactory()
+    for _ in range(20):
+        person = UserFactory()
+        MembershipFactory(team=personas.team_a, user=person)
+        CompletionFactory(user=person, module=module)
+    client.force_login(personas.admin)
+    with django_assert_max_num_queries(23):  # the same with 2 people as with 22
+        response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    assert len(response.context["page"].object_list) == 22
+
+
+def test_team_detail_employee_is_forbidden(client, personas):
+    client.force_login(personas.employee)
+    response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    assert response.status_code == 403
+
+
+def test_team_detail_lists_every_published_module(client, personas):
+    for position in range(12):
+        ModuleFactory(title=f"Module {position:02}", position=position)
+    client.force_login(personas.manager_a)
+    response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    titles = [m.title for m, _count, _percent in response.context["module_rows"]]
+    assert titles == [f"Module {n:02}" for n in range(12)]
+
+
+def test_team_status_pages_module_columns_and_says_so(client, personas):
+    for position in range(12):
+        ModuleFactory(title=f"Module {position:02}", position=position)
+    client.force_login(personas.manager_a)
+    first = client.get(reverse("training:team_status"))
+    second = client.get(reverse("training:team_status"), {"modules": "2"})
+    assert [m.title for m in first.context["modules"]] == [f"Module {n:02}" for n in range(10)]
+    assert "Modules 1\u201310 of 12." in first.content.decode()
+    assert "?modules=2&amp;page=1" in first.content.decode()
+    assert [m.title for m in second.context["modules"]] == ["Module 10", "Module 11"]
+    assert "Modules 11\u201312 of 12." in second.content.decode()
 
 
 # --- Admin pages -----------------------------------------------------------------------------
