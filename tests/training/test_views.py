@@ -515,8 +515,22 @@ def test_question_form_single_choice_with_two_correct_is_refused(client, persona
         reverse("training:manage_question_new", args=[module.pk]),
         {"text": "Which?", "kind": "SINGLE", "answers": "* One\n* Two"},
     )
-    assert "answers" in response.context["form"].errors
+    assert response.context["form"].errors["answers"] == [
+        "A single-choice question has exactly one correct answer."
+    ]
     assert Question.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="SETTINGS_CHANGED").exists()
+
+
+def test_question_form_save_is_audited(client, personas):
+    module = ModuleFactory()
+    client.force_login(personas.admin)
+    client.post(
+        reverse("training:manage_question_new", args=[module.pk]),
+        {"text": "Which?", "kind": "SINGLE", "answers": "* One\nTwo"},
+    )
+    event = AuditEvent.objects.get(action="SETTINGS_CHANGED", actor=personas.admin)
+    assert event.detail == {"area": "training_question", "question": Question.objects.get().pk}
 
 
 def test_question_stats_list_most_failed_first(client, personas):
