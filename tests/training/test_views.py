@@ -215,6 +215,23 @@ def test_verify_is_public_and_shows_name_module_date(client, personas):
     assert "Employee A" in html and "Rules" in html
 
 
+def test_verify_without_display_name_shows_neutral_name_and_no_email(client, db):
+    user = UserFactory(email="hidden.person@example.com", display_name="")
+    completion = CompletionFactory(user=user, module=ModuleFactory(title="Rules"))
+    response = client.get(reverse("training:verify", args=[completion.code]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ambassador programme participant" in html
+    assert "hidden.person" not in html and "@example.com" not in html
+
+
+def test_verify_with_display_name_shows_no_email(client, personas):
+    completion = CompletionFactory(user=personas.employee)
+    html = client.get(reverse("training:verify", args=[completion.code])).content.decode()
+    assert "Employee A" in html
+    assert personas.employee.email not in html
+
+
 def test_verify_form_accepts_lower_case_code(client, personas):
     completion = CompletionFactory(user=personas.employee)
     response = client.get(reverse("training:verify_form"), {"code": completion.code.lower()})
