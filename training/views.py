@@ -260,10 +260,11 @@ def quiz(request, pk: int):
                 return redirect("training:module", pk=module.pk)
         module = _visible_module_or_404(request, pk)
     questions = selectors.quiz_questions(module=module)
-    rng = random.SystemRandom()
     for question in questions:
+        # A new order on every render (every attempt), so the right answer has no fixed place.
+        # The order is not a secret; the module RNG keeps it reproducible under random.seed().
         question.shuffled = list(question.answers.all())
-        rng.shuffle(question.shuffled)
+        random.shuffle(question.shuffled)
     attempts = selectors.quiz_attempt_count(user=request.user, module=module)
     remaining = None if module.max_attempts is None else max(0, module.max_attempts - attempts)
     return render(
