@@ -123,7 +123,13 @@ class ContentItemForm(forms.Form):
                     label=_("%(network)s caption (%(language)s)")
                     % {"network": network.label, "language": language},
                     required=False,
-                    widget=forms.Textarea(attrs={"rows": 3, "data-limit": CAPTION_LIMITS[network]}),
+                    widget=forms.Textarea(
+                        attrs={
+                            "rows": 3,
+                            "data-limit": CAPTION_LIMITS[network],
+                            "data-network": network.value,
+                        }
+                    ),
                     help_text=_("At most %(limit)s characters.")
                     % {"limit": f"{CAPTION_LIMITS[network]:,}"},
                 )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from posts.networks import CAPTION_LIMITS, Network
+from posts.networks import CAPTION_LIMITS, Network, caption_length
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,8 @@ def check_caption(
 ) -> list[Violation]:
     """Every rule ``caption`` breaks on ``network``, each with a translated explanation.
 
-    The length limit applies to the caption as it will be posted, disclosure included.
+    The length limit applies to the caption as it will be posted, disclosure included,
+    counted as the network counts it (``posts.networks.caption_length``).
     Hashtag and link limits and forbidden phrases apply to what the person wrote.
     """
     if network not in CAPTION_LIMITS:
@@ -179,28 +180,29 @@ def check_caption(
 
     final = with_disclosure(caption, rules.disclosure)
     limit = CAPTION_LIMITS[network]
-    if len(final) > limit:
+    length = caption_length(network, final)
+    if length > limit:
         network_label = Network(network).label
-        if rules.disclosure.strip() and len(own_text) <= limit:
+        if rules.disclosure.strip() and caption_length(network, own_text) <= limit:
             message = _(
                 "With the disclosure “%(disclosure)s” added, the caption is %(count)d characters; "
                 "%(network)s allows %(limit)d. Shorten it by %(over)d."
             ) % {
                 "disclosure": rules.disclosure.strip(),
-                "count": len(final),
+                "count": length,
                 "network": network_label,
                 "limit": limit,
-                "over": len(final) - limit,
+                "over": length - limit,
             }
         else:
             message = _(
                 "The caption is %(count)d characters; %(network)s allows %(limit)d. "
                 "Shorten it by %(over)d."
             ) % {
-                "count": len(final),
+                "count": length,
                 "network": network_label,
                 "limit": limit,
-                "over": len(final) - limit,
+                "over": length - limit,
             }
         violations.append(Violation(rule="LENGTH", message=message))
     return violations

@@ -205,6 +205,12 @@ def lesson_save(*, by: User, lesson: Lesson) -> Lesson:
         last = Lesson.objects.filter(module=lesson.module).aggregate(n=Max("position"))["n"]
         lesson.position = (last or 0) + 1
     lesson.save()
+    audit_record(
+        actor=by,
+        action=AuditAction.SETTINGS_CHANGED,
+        target=lesson.module,
+        detail={"area": "training_lesson", "lesson": lesson.pk},
+    )
     return lesson
 
 
@@ -231,11 +237,23 @@ def question_save(
     Answer.objects.bulk_create(
         [Answer(question=question, text=text, is_correct=ok) for text, ok in answers]
     )
+    audit_record(
+        actor=by,
+        action=AuditAction.SETTINGS_CHANGED,
+        target=question.module,
+        detail={"area": "training_question", "question": question.pk},
+    )
     return question
 
 
 @transaction.atomic
 def question_delete(*, by: User, question: Question) -> None:
+    audit_record(
+        actor=by,
+        action=AuditAction.SETTINGS_CHANGED,
+        target=question.module,
+        detail={"area": "training_question_deleted", "question": question.pk},
+    )
     question.delete()
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import selectors as accounts_selectors
 from accounts.audit import AuditAction
 from accounts.decorators import manager_required
+from accounts.models import Team
 from accounts.services import audit_record
 from training import selectors, services
 from training.diff import line_diff
@@ -259,10 +260,11 @@ def quiz(request, pk: int):
                 return redirect("training:module", pk=module.pk)
         module = _visible_module_or_404(request, pk)
     questions = selectors.quiz_questions(module=module)
-    rng = random.SystemRandom()
     for question in questions:
+        # A new order on every render (every attempt), so the right answer has no fixed place.
+        # The order is not a secret; the module RNG keeps it reproducible under random.seed().
         question.shuffled = list(question.answers.all())
-        rng.shuffle(question.shuffled)
+        random.shuffle(question.shuffled)
     attempts = selectors.quiz_attempt_count(user=request.user, module=module)
     remaining = None if module.max_attempts is None else max(0, module.max_attempts - attempts)
     return render(
@@ -305,12 +307,28 @@ def verify(request, code: str | None = None):
 # --- Status for managers and admins ----------------------------------------------------------
 
 
+MODULE_COLUMNS = 10  # module columns per page of the team table
+MODULE_ROWS = 25
+
+
+def _published_modules():
+    return Module.objects.filter(is_published=True).order_by("position", "id")
+
+
 @manager_required
 @require_GET
 def team_status(request):
+    """Acknowledgement and completion figures per team: aggregates only, never individuals.
+
+    Every published module is shown; the module columns are paged (``?modules=``) so the
+    table stays readable, and the page says which modules it shows out of how many.
+    """
     teams = accounts_selectors.teams_managed_by(user=request.user)
     page = Paginator(teams.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
-    tracked = list(Module.objects.filter(is_published=True).order_by("position", "id")[:10])
+    module_page = Paginator(_published_modules(), MODULE_COLUMNS).get_page(
+        request.GET.get("modules")
+    )
+    tracked = list(module_page.object_list)
     statuses = selectors.team_statuses(
         teams=teams.filter(pk__in=[t.pk for t in page.object_list]), modules=tracked
     )
@@ -321,6 +339,8 @@ def team_status(request):
         "training/team_status.html",
         {
             "page": page,
+            "query": f"modules={module_page.number}",
+            "module_page": module_page,
             "statuses": statuses,
             "modules": tracked,
             "current": selectors.guideline_current(),
@@ -331,6 +351,8 @@ def team_status(request):
 @manager_required
 @require_GET
 def team_detail(request, pk: int):
+    """One team: guideline acknowledgement by name (issue 5), training completion as team
+    figures per module (SECURITY 28). Only admins also see each person's completed modules."""
     team = accounts_selectors.teams_managed_by(user=request.user).filter(pk=pk).first()
     if team is None:
         audit_record(
@@ -342,12 +364,35 @@ def team_detail(request, pk: int):
     page = Paginator(selectors.team_people_status(team=team), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    tracked = list(Module.objects.filter(is_published=True).order_by("position", "id")[:10])
-    done = selectors.person_completed_module_ids(users=list(page.object_list))
-    for person in page.object_list:
-        person.module_marks = [(m, m.pk in done[person.pk]) for m in tracked]
+    module_page = Paginator(_published_modules(), MODULE_ROWS).get_page(request.GET.get("modules"))
+    [status] = selectors.team_statuses(
+        teams=Team.objects.filter(pk=team.pk), modules=list(module_page.object_list)
+    )
+    module_rows = [
+        (
+            module,
+            status.completions[module.pk],
+            (status.completions[module.pk] * 100) // status.members if status.members else 0,
+        )
+        for module in module_page.object_list
+    ]
+    show_individuals = request.user.is_admin
+    if show_individuals:
+        titles = dict(_published_modules().values_list("pk", "title"))
+        done = selectors.person_completed_module_ids(users=list(page.object_list))
+        for person in page.object_list:
+            person.completed_titles = sorted(titles[m] for m in done[person.pk] if m in titles)
     return render(
         request,
         "training/team_detail.html",
-        {"team": team, "page": page, "modules": tracked, "current": selectors.guideline_current()},
+        {
+            "team": team,
+            "page": page,
+            "query": f"modules={module_page.number}",
+            "module_page": module_page,
+            "module_rows": module_rows,
+            "members": status.members,
+            "show_individuals": show_individuals,
+            "current": selectors.guideline_current(),
+        },
     )

@@ -35,7 +35,7 @@ from accounts.services import audit_record, notification_create
 from ambassador import fetch as safe_fetch
 from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, FeedStatus, Topic
 from posts.models.feeds import feed_error_message
-from posts.networks import CAPTION_LIMITS, Network
+from posts.networks import CAPTION_LIMITS, Network, caption_length
 
 logger = logging.getLogger(__name__)
 
@@ -91,11 +91,12 @@ def validate_content_url(url: str) -> str:
 
 def caption_limit_error(*, network: str, text: str) -> str | None:
     limit = CAPTION_LIMITS[network]
-    if len(text) > limit:
+    count = caption_length(network, text)
+    if count > limit:
         return _("%(network)s caption: at most %(limit)s characters (this one has %(count)s).") % {
             "network": Network(network).label,
             "limit": limit,
-            "count": len(text),
+            "count": count,
         }
     return None
 

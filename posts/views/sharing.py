@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from posts.forms_sharing import CaptionCheckForm, ShareForm
 from posts.models import ContentItem, Share
-from posts.networks import CAPTION_LIMITS, Network
+from posts.networks import CAPTION_LIMITS, Network, caption_length
 from posts.networks.intents import URL_ONLY_NETWORKS, share_intent_url
 from posts.selectors.sharing import (
     caption_suggested,
@@ -55,6 +55,7 @@ def _share_page(request, *, item, network, form, status=200):
             "form": form,
             "gate": sharing_gate(user=request.user),
             "limit": CAPTION_LIMITS[network],
+            "length": caption_length(network, form["caption"].value() or ""),
             "violations": caption_violations(
                 caption=form["caption"].value() or "", network=network, language=_language()
             ),
@@ -135,7 +136,7 @@ def share_check(request, pk: int):
             "violations": caption_violations(
                 caption=caption, network=network, language=_language()
             ),
-            "length": len(caption),
+            "length": caption_length(network, caption),
             "limit": CAPTION_LIMITS[network],
         },
     )

@@ -1,4 +1,74 @@
 // Content library: caption character counters and the "for everyone" toggle. No inline JS (CSP).
+
+// Caption length as each network counts it: mirrors posts.networks.caption_length in Python.
+// The server check decides; this only keeps the live counter honest.
+const AMB_URL_RE = /https?:\/\/[^\s<>"]+?(?=[.,:;!?)\]}'"»”’]*(?:\s|$))/giu;
+const AMB_MENTION_RE = /(?<![/\p{L}\p{N}_])(@[\p{L}\p{N}_]+)@[\p{L}\p{N}_.-]*[\p{L}\p{N}_]/giu;
+const AMB_X_LIGHT = [[0x0000, 0x10ff], [0x2000, 0x200d], [0x2010, 0x201f], [0x2032, 0x2037]];
+const ambIsExtender = (cp) =>
+  (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+  (cp >= 0x1f3fb && cp <= 0x1f3ff) || cp === 0x20e3 || (cp >= 0xe0020 && cp <= 0xe007f) ||
+  cp === 0x200d;
+const ambIsRegional = (cp) => cp >= 0x1f1e6 && cp <= 0x1f1ff;
+function ambClusters(text) {
+  const clusters = [];
+  for (const char of text) {
+    const cp = char.codePointAt(0);
+    if (clusters.length) {
+      const last = [...clusters[clusters.length - 1]];
+      const joined = last[last.length - 1].codePointAt(0) === 0x200d;
+      const flagPair = ambIsRegional(cp) && last.length === 1 && ambIsRegional(last[0].codePointAt(0));
+      if (ambIsExtender(cp) || joined || flagPair) {
+        clusters[clusters.length - 1] += char;
+        continue;
+      }
+    }
+    clusters.push(char);
+  }
+  return clusters;
+}
+function ambIsEmojiCluster(cluster) {
+  return [...cluster].some((char) => {
+    const cp = char.codePointAt(0);
+    return (cp >= 0x1f000 && cp <= 0x1faff) || (cp >= 0x2600 && cp <= 0x27bf) ||
+      cp === 0xfe0f || cp === 0x20e3 || cp === 0x200d || (cp >= 0xe0020 && cp <= 0xe007f);
+  });
+}
+function ambXTextLength(text) {
+  let total = 0;
+  for (const cluster of ambClusters(text)) {
+    const chars = [...cluster];
+    if (chars.length > 1 && ambIsEmojiCluster(cluster)) {
+      total += 2;
+    } else {
+      for (const char of chars) {
+        const cp = char.codePointAt(0);
+        total += AMB_X_LIGHT.some(([low, high]) => cp >= low && cp <= high) ? 1 : 2;
+      }
+    }
+  }
+  return total;
+}
+function captionLength(network, text) {
+  text = text.normalize("NFC");
+  if (network === "X") {
+    let total = 0;
+    let position = 0;
+    for (const match of text.matchAll(AMB_URL_RE)) {
+      total += ambXTextLength(text.slice(position, match.index)) + 23;
+      position = match.index + match[0].length;
+    }
+    return total + ambXTextLength(text.slice(position));
+  }
+  if (network === "MASTODON") {
+    const local = text.replace(AMB_MENTION_RE, "$1");
+    const urls = local.match(AMB_URL_RE) || [];
+    return [...local.replace(AMB_URL_RE, "")].length + 23 * urls.length;
+  }
+  if (network === "BLUESKY") return ambClusters(text).length;
+  return [...text].length;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("textarea[data-limit]").forEach((area) => {
     const limit = parseInt(area.dataset.limit, 10);
@@ -7,7 +77,7 @@ document.addEventListener("DOMContentLoaded", () => {
     counter.setAttribute("aria-live", "polite");
     area.insertAdjacentElement("afterend", counter);
     const update = () => {
-      const count = [...area.value].length;
+      const count = captionLength(area.dataset.network || "", area.value);
       counter.textContent = `${count} / ${limit}`;
       counter.classList.toggle("over", count > limit);
     };

@@ -14,6 +14,7 @@ NB = CaptionRules(
 EN = CaptionRules(disclosure="#employee", forbidden_phrases=("insider tip",))
 NONE = None
 
+# fmt: off
 CASES = [
     # (id, caption, network, rules, expected rule codes)
     ("plain-ok", "Stolt av det nye kontoret vårt i Bergen!", Network.LINKEDIN, NB, []),
@@ -47,8 +48,33 @@ CASES = [
     ("x-disclosure-fits", "a" * 271, Network.X, NB, []),
     ("mastodon-disclosure-pushes-over", "ø" * 495, Network.MASTODON, EN, ["LENGTH"]),
     ("linkedin-long-ok", "å" * 2900, Network.LINKEDIN, NB, []),
-    ("emoji-counted-as-characters", "🎉" * 271, Network.X, NB, []),
+    ("x-emoji-count-two-each-fits", "🎉" * 135, Network.X, NB, []),
+    ("x-emoji-count-two-each-over", "🎉" * 136, Network.X, NB, ["LENGTH"]),
     ("emoji-over-with-disclosure", "🎉" * 280, Network.X, NB, ["LENGTH"]),
+    ("x-zwj-family-counts-two", "👨\u200d👩\u200d👧" * 140, Network.X, NONE, []),
+    ("x-skin-tone-counts-two", "👍🏽" * 141, Network.X, NONE, ["LENGTH"]),
+    ("x-flags-count-two", "🇳🇴" * 140, Network.X, NONE, []),
+    ("x-cjk-counts-two-fits", "日" * 140, Network.X, NONE, []),
+    ("x-cjk-counts-two-over", "日" * 141, Network.X, NONE, ["LENGTH"]),
+    ("x-norwegian-letters-weigh-one", "æøå" * 93 + "a", Network.X, NONE, []),
+    ("x-dash-weighs-one", "\u2014" * 280, Network.X, NONE, []),
+    ("x-url-counts-23", "a" * 250 + " https://example.com/" + "p" * 100, Network.X, NONE, []),
+    ("x-url-counts-23-over", "a" * 257 + " https://example.com/p", Network.X, NONE, ["LENGTH"]),
+    ("x-url-with-disclosure-over", "a" * 249 + " https://example.com/p", Network.X, NB, ["LENGTH"]),
+    ("mastodon-url-counts-23", "a" * 470 + " https://example.com/" + "x" * 100, Network.MASTODON, NONE, []),
+    ("mastodon-mention-counts-local-part", "@anna@mastodon.social " * 30, Network.MASTODON, NONE, []),
+    ("mastodon-emoji-counts-one", "🎉" * 500, Network.MASTODON, NONE, []),
+    ("mastodon-over", "a" * 501, Network.MASTODON, NONE, ["LENGTH"]),
+    ("bluesky-zwj-emoji-one-grapheme", "👩🏽\u200d💻" * 300, Network.BLUESKY, NONE, []),
+    ("bluesky-zwj-emoji-over", "👩🏽\u200d💻" * 301, Network.BLUESKY, NONE, ["LENGTH"]),
+    ("bluesky-flags-one-grapheme", "🇳🇴" * 300, Network.BLUESKY, NONE, []),
+    ("bluesky-variation-selector-one", "\u2764\ufe0f" * 300, Network.BLUESKY, NONE, []),
+    ("bluesky-url-counted-in-full", "a" * 280 + " https://example.com/abcdefgh", Network.BLUESKY, NONE, ["LENGTH"]),
+    ("linkedin-emoji-count-one", "🎉" * 3000, Network.LINKEDIN, NONE, []),
+    ("linkedin-over", "🎉" * 3001, Network.LINKEDIN, NONE, ["LENGTH"]),
+    ("linkedin-url-counted-in-full", "a" * 2990 + " https://example.com/", Network.LINKEDIN, NONE, ["LENGTH"]),
+    ("facebook-at-limit", "x" * 63206, Network.FACEBOOK, NONE, []),
+    ("facebook-over", "ø" * 63207, Network.FACEBOOK, NONE, ["LENGTH"]),
     ("bluesky-decomposed-counted-composed", "a\u030a" * 300, Network.BLUESKY, NONE, []),
     ("bluesky-over", "b" * 295, Network.BLUESKY, NB, ["LENGTH"]),
     ("no-rules-ignore-forbidden", "konfidensielt #a #b #c #d", Network.X, NONE, []),
@@ -61,6 +87,7 @@ CASES = [
     ),
     ("unknown-network", "Hello", "MYSPACE", NB, ["NETWORK"]),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(
@@ -84,6 +111,11 @@ def test_check_caption_length_message_explains_the_disclosure():
         "With the disclosure “#ansatt” added, the caption is 284 characters; "
         "X allows 280. Shorten it by 4."
     )
+
+
+def test_check_caption_length_message_counts_as_x_does():
+    [violation] = check_caption(caption="日" * 141, network=Network.X, rules=None)
+    assert violation.message == "The caption is 282 characters; X allows 280. Shorten it by 2."
 
 
 def test_check_caption_message_is_translated_to_norwegian():

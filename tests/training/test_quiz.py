@@ -1,3 +1,6 @@
+import random
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -213,6 +216,32 @@ def test_quiz_view_shows_every_answer_once(client, personas):
     shown = sorted(a.text for q in response.context["questions"] for a in q.shuffled)
     assert shown == ["No", "Right", "Wrong", "Yes A", "Yes B"]
     assert "is_correct" not in response.content.decode()
+
+
+def _rendered_orders(client, module, renders: int) -> set[tuple[str, ...]]:
+    orders = set()
+    for _ in range(renders):
+        html = client.get(reverse("training:quiz", args=[module.pk])).content.decode()
+        orders.add(tuple(re.findall(r'<label for="answer-\d+">([^<]+)</label>', html)))
+    return orders
+
+
+def test_quiz_view_shuffles_answers_between_renders(client, personas):
+    module = quiz_module()
+    client.force_login(personas.employee)
+    random.seed(20261127)  # the view shuffles with the module RNG: the same orders every run
+    orders = _rendered_orders(client, module, renders=12)
+    assert len(orders) > 1
+    assert all(sorted(order) == ["No", "Right", "Wrong", "Yes A", "Yes B"] for order in orders)
+
+
+def test_quiz_view_answer_order_is_not_always_the_stored_order(client, personas):
+    module = quiz_module()
+    client.force_login(personas.employee)
+    random.seed(7)
+    stored = ("Right", "Wrong", "Yes A", "Yes B", "No")
+    orders = _rendered_orders(client, module, renders=12)
+    assert orders - {stored}
 
 
 def test_quiz_view_managers_only_module_is_404_for_employee(client, personas):

@@ -215,6 +215,23 @@ def test_verify_is_public_and_shows_name_module_date(client, personas):
     assert "Employee A" in html and "Rules" in html
 
 
+def test_verify_without_display_name_shows_neutral_name_and_no_email(client, db):
+    user = UserFactory(email="hidden.person@example.com", display_name="")
+    completion = CompletionFactory(user=user, module=ModuleFactory(title="Rules"))
+    response = client.get(reverse("training:verify", args=[completion.code]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ambassador programme participant" in html
+    assert "hidden.person" not in html and "@example.com" not in html
+
+
+def test_verify_with_display_name_shows_no_email(client, personas):
+    completion = CompletionFactory(user=personas.employee)
+    html = client.get(reverse("training:verify", args=[completion.code])).content.decode()
+    assert "Employee A" in html
+    assert personas.employee.email not in html
+
+
 def test_verify_form_accepts_lower_case_code(client, personas):
     completion = CompletionFactory(user=personas.employee)
     response = client.get(reverse("training:verify_form"), {"code": completion.code.lower()})
@@ -261,7 +278,7 @@ def test_team_status_query_count_is_constant(client, personas, django_assert_max
         MembershipFactory(team=team, user=UserFactory())
     ModuleFactory()
     client.force_login(personas.admin)
-    with django_assert_max_num_queries(16):  # the same with 2 teams as with 22
+    with django_assert_max_num_queries(17):  # the same with 2 teams as with 22
         response = client.get(reverse("training:team_status"))
     assert len(response.context["statuses"]) == 22
 
@@ -291,9 +308,76 @@ def test_team_detail_query_count_is_constant(client, personas, django_assert_max
     module = ModuleFactory()
     CompletionFactory(user=personas.employee, module=module)
     client.force_login(personas.manager_a)
-    with django_assert_max_num_queries(20):  # the same with 2 people as with 22
+    with django_assert_max_num_queries(23):  # the same with 2 people as with 22
         response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
     assert len(response.context["page"].object_list) == 22
+
+
+def test_team_detail_manager_sees_module_figures_not_individuals(client, personas):
+    module = ModuleFactory(title="Secret sauce")
+    CompletionFactory(user=personas.employee, module=module)
+    client.force_login(personas.manager_a)
+    response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    html = response.content.decode()
+    people_table = html[html.index('data-testid="team-people"') :]
+    assert [(m.title, count, percent) for m, count, percent in response.context["module_rows"]] == [
+        ("Secret sauce", 1, 50)
+    ]
+    assert response.context["show_individuals"] is False
+    assert "Secret sauce" not in people_table
+    assert "Completed modules" not in html
+
+
+def test_team_detail_admin_sees_each_persons_completed_modules(client, personas):
+    module = ModuleFactory(title="Secret sauce")
+    CompletionFactory(user=personas.employee, module=module)
+    client.force_login(personas.admin)
+    response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    people = response.context["page"].object_list
+    assert [(str(p), p.completed_titles) for p in people] == [
+        ("Employee A", ["Secret sauce"]),
+        ("Manager A", []),
+    ]
+
+
+def test_team_detail_admin_query_count_is_constant(client, personas, django_assert_max_num_queries):
+    module = ModuleFactory()
+    for _ in range(20):
+        person = UserFactory()
+        MembershipFactory(team=personas.team_a, user=person)
+        CompletionFactory(user=person, module=module)
+    client.force_login(personas.admin)
+    with django_assert_max_num_queries(23):  # the same with 2 people as with 22
+        response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    assert len(response.context["page"].object_list) == 22
+
+
+def test_team_detail_employee_is_forbidden(client, personas):
+    client.force_login(personas.employee)
+    response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    assert response.status_code == 403
+
+
+def test_team_detail_lists_every_published_module(client, personas):
+    for position in range(12):
+        ModuleFactory(title=f"Module {position:02}", position=position)
+    client.force_login(personas.manager_a)
+    response = client.get(reverse("training:team_detail", args=[personas.team_a.pk]))
+    titles = [m.title for m, _count, _percent in response.context["module_rows"]]
+    assert titles == [f"Module {n:02}" for n in range(12)]
+
+
+def test_team_status_pages_module_columns_and_says_so(client, personas):
+    for position in range(12):
+        ModuleFactory(title=f"Module {position:02}", position=position)
+    client.force_login(personas.manager_a)
+    first = client.get(reverse("training:team_status"))
+    second = client.get(reverse("training:team_status"), {"modules": "2"})
+    assert [m.title for m in first.context["modules"]] == [f"Module {n:02}" for n in range(10)]
+    assert "Modules 1\u201310 of 12." in first.content.decode()
+    assert "?modules=2&amp;page=1" in first.content.decode()
+    assert [m.title for m in second.context["modules"]] == ["Module 10", "Module 11"]
+    assert "Modules 11\u201312 of 12." in second.content.decode()
 
 
 # --- Admin pages -----------------------------------------------------------------------------
@@ -448,8 +532,22 @@ def test_question_form_single_choice_with_two_correct_is_refused(client, persona
         reverse("training:manage_question_new", args=[module.pk]),
         {"text": "Which?", "kind": "SINGLE", "answers": "* One\n* Two"},
     )
-    assert "answers" in response.context["form"].errors
+    assert response.context["form"].errors["answers"] == [
+        "A single-choice question has exactly one correct answer."
+    ]
     assert Question.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="SETTINGS_CHANGED").exists()
+
+
+def test_question_form_save_is_audited(client, personas):
+    module = ModuleFactory()
+    client.force_login(personas.admin)
+    client.post(
+        reverse("training:manage_question_new", args=[module.pk]),
+        {"text": "Which?", "kind": "SINGLE", "answers": "* One\nTwo"},
+    )
+    event = AuditEvent.objects.get(action="SETTINGS_CHANGED", actor=personas.admin)
+    assert event.detail == {"area": "training_question", "question": Question.objects.get().pk}
 
 
 def test_question_stats_list_most_failed_first(client, personas):
