@@ -23,9 +23,10 @@ RUN DEBUG=true python manage.py compilemessages --ignore='.venv/*' \
     && DEBUG=false SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 \
        REDIS_URL=redis://build:6379/0 ALLOWED_HOSTS=build STATIC_ROOT=/app/staticfiles \
        python manage.py collectstatic --no-input \
-    && mkdir -p /app/var && chown -R ambassador:ambassador /app/var /app/staticfiles
+    && mkdir -p /app/var/media && chown -R ambassador:ambassador /app/var /app/staticfiles
 
 USER ambassador
 ENV STATIC_ROOT=/app/staticfiles
 EXPOSE 8000
-CMD ["gunicorn", "ambassador.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# No access log: it would record client addresses and token-bearing URLs.
+CMD ["gunicorn", "ambassador.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

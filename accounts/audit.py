@@ -1,33 +1,34 @@
 """The kinds of audit events. Other apps add theirs here, never free text."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    LOGIN = "LOGIN", "login"
-    LOGIN_FAILED = "LOGIN_FAILED", "login failed"
-    LOGOUT = "LOGOUT", "logout"
-    SIGNUP = "SIGNUP", "signup"
-    PASSWORD_CHANGED = "PASSWORD_CHANGED", "password changed"
-    MFA_CHANGED = "MFA_CHANGED", "MFA changed"
-    ROLE_CHANGED = "ROLE_CHANGED", "role changed"
-    TEAM_CHANGED = "TEAM_CHANGED", "team changed"
-    INVITATION_SENT = "INVITATION_SENT", "invitation sent"
-    USER_DEACTIVATED = "USER_DEACTIVATED", "person deactivated"
-    USER_REACTIVATED = "USER_REACTIVATED", "person reactivated"
-    ACCESS_DENIED = "ACCESS_DENIED", "access denied"
-    SETTINGS_CHANGED = "SETTINGS_CHANGED", "settings changed"
-    CONTENT_APPROVED = "CONTENT_APPROVED", "content approved"
-    CONTENT_REJECTED = "CONTENT_REJECTED", "content rejected"
-    CONTENT_CHANGES_REQUESTED = "CONTENT_CHANGES_REQUESTED", "content changes requested"
-    CONTENT_ARCHIVED = "CONTENT_ARCHIVED", "content archived"
-    GUIDELINES_PUBLISHED = "GUIDELINES_PUBLISHED", "guidelines published"
-    GUIDELINES_ACKNOWLEDGED = "GUIDELINES_ACKNOWLEDGED", "guidelines acknowledged"
-    EXPORT = "EXPORT", "export"
-    CONTENT_CREATED = "CONTENT_CREATED", "content created"
-    CONTENT_SUBMITTED = "CONTENT_SUBMITTED", "content submitted for review"
-    CONTENT_EDITED = "CONTENT_EDITED", "content edited"
-    CONTENT_SUGGESTED = "CONTENT_SUGGESTED", "content suggested"
-    COMMENT_REMOVED = "COMMENT_REMOVED", "comment removed"
-    INVITATION_ACCEPTED = "INVITATION_ACCEPTED", "invitation accepted"
-    INVITATION_REVOKED = "INVITATION_REVOKED", "invitation revoked"
+    LOGIN = "LOGIN", _("login")
+    LOGIN_FAILED = "LOGIN_FAILED", _("login failed")
+    LOGOUT = "LOGOUT", _("logout")
+    SIGNUP = "SIGNUP", _("signup")
+    PASSWORD_CHANGED = "PASSWORD_CHANGED", _("password changed")
+    MFA_CHANGED = "MFA_CHANGED", _("MFA changed")
+    ROLE_CHANGED = "ROLE_CHANGED", _("role changed")
+    TEAM_CHANGED = "TEAM_CHANGED", _("team changed")
+    INVITATION_SENT = "INVITATION_SENT", _("invitation sent")
+    USER_DEACTIVATED = "USER_DEACTIVATED", _("person deactivated")
+    USER_REACTIVATED = "USER_REACTIVATED", _("person reactivated")
+    ACCESS_DENIED = "ACCESS_DENIED", _("access denied")
+    SETTINGS_CHANGED = "SETTINGS_CHANGED", _("settings changed")
+    CONTENT_APPROVED = "CONTENT_APPROVED", _("content approved")
+    CONTENT_REJECTED = "CONTENT_REJECTED", _("content rejected")
+    CONTENT_CHANGES_REQUESTED = "CONTENT_CHANGES_REQUESTED", _("content changes requested")
+    CONTENT_ARCHIVED = "CONTENT_ARCHIVED", _("content archived")
+    GUIDELINES_PUBLISHED = "GUIDELINES_PUBLISHED", _("guidelines published")
+    GUIDELINES_ACKNOWLEDGED = "GUIDELINES_ACKNOWLEDGED", _("guidelines acknowledged")
+    EXPORT = "EXPORT", _("export")
+    CONTENT_CREATED = "CONTENT_CREATED", _("content created")
+    CONTENT_SUBMITTED = "CONTENT_SUBMITTED", _("content submitted for review")
+    CONTENT_EDITED = "CONTENT_EDITED", _("content edited")
+    CONTENT_SUGGESTED = "CONTENT_SUGGESTED", _("content suggested")
+    COMMENT_REMOVED = "COMMENT_REMOVED", _("comment removed")
+    INVITATION_ACCEPTED = "INVITATION_ACCEPTED", _("invitation accepted")
+    INVITATION_REVOKED = "INVITATION_REVOKED", _("invitation revoked")

@@ -4,6 +4,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
@@ -163,5 +164,5 @@ class AuditFilterForm(forms.Form):
 
         self.fields["action"].choices = [
             ("", _("All actions")),
-            *[(value, value) for value in AuditAction.values],
+            *[(value, capfirst(label)) for value, label in AuditAction.choices],
         ]

@@ -228,6 +228,16 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        """The translated name of ``action``; an unknown code is shown as it is."""
+        from accounts.audit import AuditAction
+
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
+
 
 class NotificationQuerySet(models.QuerySet):
     def unread(self):

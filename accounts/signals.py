@@ -1,4 +1,7 @@
-"""Audit rows for authentication events that Django and allauth announce as signals."""
+"""Audit rows for authentication events that Django and allauth announce as signals,
+and masking of the client address allauth keeps per session."""
+
+import ipaddress
 
 from allauth.account.signals import (
     password_changed,
@@ -7,7 +10,11 @@ from allauth.account.signals import (
     user_signed_up,
 )
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from allauth.usersessions.models import UserSession
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from accounts.audit import AuditAction
@@ -27,13 +34,22 @@ def _on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="accounts.audit_login_failed")
 def _on_login_failed(sender, credentials, request=None, **kwargs):
-    # Django has already masked the password; keep only the address that was tried.
-    tried = str(credentials.get("email") or credentials.get("username") or "")
+    # Django has already masked the password. Keep the address that was tried only if it
+    # is one: people type their password into the email field by mistake.
     audit_record(
         actor=None,
         action=AuditAction.LOGIN_FAILED,
-        detail={"email": " ".join(tried.split())[:254]},
+        detail={"email": _tried_email(credentials)},
     )
+
+
+def _tried_email(credentials: dict) -> str:
+    tried = str(credentials.get("email") or credentials.get("username") or "").strip()
+    try:
+        validate_email(tried)
+    except ValidationError:
+        return "(invalid)"
+    return tried[:254]
 
 
 @receiver(user_signed_up, dispatch_uid="accounts.audit_signup")
@@ -68,3 +84,32 @@ _on_mfa_reset = _mfa_event("reset")
 authenticator_added.connect(_on_mfa_added, dispatch_uid="accounts.audit_mfa_added")
 authenticator_removed.connect(_on_mfa_removed, dispatch_uid="accounts.audit_mfa_removed")
 authenticator_reset.connect(_on_mfa_reset, dispatch_uid="accounts.audit_mfa_reset")
+
+
+# --- No raw client address is stored (SECURITY 25) -----------------------------------------
+# allauth.usersessions keeps the address a session was started from, to show people their
+# sessions ("signed in from ..."). A full address is personal data we have no use for: keep
+# only the network (/24 for IPv4, /48 for IPv6), which still tells a person roughly where a
+# session came from. Per-IP rate limits are unaffected: they read REMOTE_ADDR on each request
+# and keep it only in a short-lived cache key (Redis), never in the database.
+IPV4_PREFIX = 24
+IPV6_PREFIX = 48
+
+
+def mask_ip(address: str | None) -> str | None:
+    """The network address of ``address``: 203.0.113.77 -> 203.0.113.0."""
+    if not address:
+        return address
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = IPV4_PREFIX if ip.version == 4 else IPV6_PREFIX
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+@receiver(pre_save, sender=UserSession, dispatch_uid="accounts.mask_usersession_ip")
+def _mask_usersession_ip(sender, instance, **kwargs):
+    instance.ip = mask_ip(instance.ip) or str(ipaddress.IPv4Address(0))

@@ -102,7 +102,12 @@ def person_detail(request, pk: int):
         gate = mfa_gate(request)
         if gate is not None:
             return gate
-    context = {"person": person}
+    # Individual follower counts are the person's own business and the admins' (SECURITY 28):
+    # a manager sees who is in their teams, not how many followers each one has.
+    context = {
+        "person": person,
+        "show_follower_counts": person.pk == request.user.pk or request.user.is_admin,
+    }
     if request.user.is_admin:
         context["membership_form"] = MembershipForm()
     return render(request, "accounts/person_detail.html", context)
@@ -247,8 +252,8 @@ def domains(request):
         services.allowed_domain_add(domain=form.cleaned_data["domain"], by=request.user)
         messages.success(request, _("Signup domain added."))
         return redirect("accounts:domains")
-    allowed = AllowedDomain.objects.order_by("domain")
-    return render(request, "accounts/domains.html", {"form": form, "domains": allowed})
+    page = _page(request, AllowedDomain.objects.order_by("domain"))
+    return render(request, "accounts/domains.html", {"form": form, "page": page})
 
 
 @admin_required

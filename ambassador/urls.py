@@ -45,7 +45,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG or settings.SERVE_MEDIA:
+    # Uploads (content images, link previews saved by the worker). In production set
+    # SERVE_MEDIA=true when no other server in front answers /media/.
+    urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.media)]
