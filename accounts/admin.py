@@ -10,6 +10,7 @@ from accounts.models import (
     TeamMembership,
     User,
 )
+from ambassador.admin import ReadOnlyAdminMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -58,22 +59,13 @@ class SocialProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the audit log is append-only."""
 
     list_display = ["at", "actor_label", "action", "target_type", "target_label"]
     list_filter = ["action"]
     search_fields = ["actor_label", "target_label"]
     ordering = ["-at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.db import models
 
+from ambassador.admin import ReadOnlyAdminMixin
 from posts.forms_library import FeedAdminForm
 from posts.models import Caption, Comment, ContentItem, Feed, Share, ShareDailyClicks, Topic
 
@@ -8,17 +8,6 @@ from posts.models import Caption, Comment, ContentItem, Feed, Share, ShareDailyC
 # Curation happens in the app (workflow services with validation and audit); the admin
 # manages topics and RSS/Atom feeds, and only SHOWS items, captions and comments: adding,
 # changing or deleting them here would bypass the workflow, its checks and the audit log.
-
-
-class _LibraryReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Topic)
@@ -67,14 +56,13 @@ class FeedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class CaptionInline(_LibraryReadOnlyMixin, admin.TabularInline):
+class CaptionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Caption
     extra = 0
 
 
 @admin.register(ContentItem)
-class ContentItemAdmin(_LibraryReadOnlyMixin, admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+class ContentItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status",
@@ -100,7 +88,7 @@ class ContentItemAdmin(_LibraryReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(_LibraryReadOnlyMixin, admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["item", "author", "created_at", "removed_at"]
     raw_id_fields = ["item", "author", "removed_by"]
     readonly_fields = ["removed_at", "removed_by"]
@@ -110,16 +98,8 @@ class CommentAdmin(_LibraryReadOnlyMixin, admin.ModelAdmin):
 # Raw click events and the visitor-hash salts are deliberately not in the admin.
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Share)
-class ShareAdmin(_ReadOnlyAdmin):
+class ShareAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "user", "item", "network", "followers_at_share", "code"]
     list_filter = ["network"]
     list_select_related = ["user", "item"]
@@ -128,7 +108,7 @@ class ShareAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(ShareDailyClicks)
-class ShareDailyClicksAdmin(_ReadOnlyAdmin):
+class ShareDailyClicksAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["day", "share", "clicks", "unique_visitors"]
     list_select_related = ["share__user", "share__item"]
     date_hierarchy = "day"

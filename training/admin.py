@@ -6,6 +6,7 @@ answer for a single-choice question, due rules, safe video links) and write audi
 
 from django.contrib import admin
 
+from ambassador.admin import ReadOnlyAdminMixin as ReadOnlyMixin
 from training.models import (
     Answer,
     Completion,
@@ -15,19 +16,6 @@ from training.models import (
     Programme,
     Question,
 )
-
-
-class ReadOnlyMixin:
-    """No add, change or delete: viewing only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LessonInline(ReadOnlyMixin, admin.StackedInline):
