@@ -159,14 +159,11 @@ def share_done(request, pk: int):
     created = get_object_or_404(Share.objects.select_related("item"), pk=pk, user=request.user)
     link = tracked_link_url(code=created.code)
     intent = ""
-    if created.network == OTHER_NETWORK:
-        pass  # copy link and caption: there is no intent to open
-    elif created.network != Network.MASTODON or mastodon_instance_of(user=request.user):
+    instance = mastodon_instance_of(user=request.user)
+    # Another network has no intent to open (copy link and caption); Mastodon needs a server.
+    if created.network != OTHER_NETWORK and (created.network != Network.MASTODON or instance):
         intent = share_intent_url(
-            network=created.network,
-            link=link,
-            caption=created.caption,
-            instance_url=mastodon_instance_of(user=request.user),
+            network=created.network, link=link, caption=created.caption, instance_url=instance
         )
     return render(
         request,
