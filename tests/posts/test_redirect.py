@@ -220,3 +220,15 @@ def test_other_pages_still_apply_the_saved_language(client, personas):
     client.force_login(personas.employee)
     response = client.get(reverse("posts:my_shares"))
     assert response.context["LANGUAGE_CODE"] == "nb"
+
+
+def test_redirect_unknown_and_limited_codes_log_no_address(client, settings, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    settings.TRACKED_LINK_GUESS_LIMIT = 1
+    address = "198.51.100.99"
+    statuses = [_get(client, f"/r/guess{n:06d}", REMOTE_ADDR=address).status_code for n in range(3)]
+    assert statuses == [404, 429, 429]
+    assert "/r/guess000000" in caplog.text
+    assert address not in caplog.text
