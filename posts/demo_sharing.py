@@ -10,6 +10,7 @@ leave no rows; repeat visits by the same visitor on a day show as clicks above u
 import hashlib
 import random
 import secrets
+import uuid
 from collections import defaultdict
 from datetime import UTC, timedelta
 
@@ -22,6 +23,9 @@ from posts.networks import Network
 
 DEMO_CODE_PREFIX = "demo"
 DAYS = 90
+FEATURED_EMAIL = "employee@example.com"
+# How often a visitor who opened a link opens it again (the chance of each further visit).
+REPEAT_CHANCE = 0.3
 # Networks people actually use, roughly: LinkedIn first.
 NETWORK_WEIGHTS = [
     (Network.LINKEDIN, 50),
@@ -36,6 +40,41 @@ def _code() -> str:
     return DEMO_CODE_PREFIX + secrets.token_urlsafe(6)
 
 
+def _visits(share, *, rng, now, clicks: list, not_counted: dict) -> None:
+    """The human clicks one share received, plus the visits that were never counted.
+
+    People: about one in twenty of the sharer's followers (a few links do far better),
+    most of them within a day or two of the share. Some come back (mostly the same day),
+    which shows as clicks above unique visitors. Every link also gets a few link-preview
+    and crawler fetches and sometimes the sharer's own look: redirected, never counted,
+    so they leave no rows — they only show in the summary line.
+    """
+    featured = share.user.email == FEATURED_EMAIL
+    people = round(share.followers_at_share / 20 * rng.lognormvariate(-0.5, 0.9))
+    if featured:
+        people = max(people, 3)
+    not_counted["bots"] += rng.randint(2, 7)
+    not_counted["own"] += rng.random() < 0.4
+    for _person in range(people):
+        visitor = f"{rng.getrandbits(128):032x}"
+        at = share.created_at + timedelta(hours=rng.expovariate(1 / 18))
+        while at < now:
+            day = at.astimezone(UTC).date()
+            clicks.append(
+                Click(
+                    event_id=uuid.UUID(int=rng.getrandbits(128)),
+                    share=share,
+                    clicked_at=at,
+                    day=day,
+                    # What a day's salted hash does: the same person is one visitor a day.
+                    visitor_hash=hashlib.sha256(f"{visitor}|{day}".encode()).hexdigest(),
+                )
+            )
+            if rng.random() >= REPEAT_CHANCE:
+                break
+            at += timedelta(hours=rng.expovariate(1 / 3))
+
+
 def build(*, stdout) -> None:
     rng = random.Random(4242)
     now = timezone.now()
@@ -47,7 +86,10 @@ def build(*, stdout) -> None:
         return
     people = list(
         User.objects.active()
-        .filter(Q(email__endswith="@example.com"), memberships__isnull=False)
+        .filter(
+            Q(email__endswith="@example.com") | Q(email__endswith="@demo.example.com"),
+            memberships__isnull=False,
+        )
         .distinct()
         .order_by("id")
     )
@@ -64,7 +106,8 @@ def build(*, stdout) -> None:
 
     shares = []
     for person in people:
-        if person.email == "employee@example.com":
+        featured = person.email == FEATURED_EMAIL
+        if featured:
             count = 6
         elif rng.random() < 0.25:
             continue  # some people never share
@@ -82,31 +125,16 @@ def build(*, stdout) -> None:
                         (person.id, network), max(10, int(rng.gauss(100, 40)))
                     ),
                     code=_code(),
-                    created_at=now - timedelta(days=rng.uniform(0, DAYS)),
+                    # The featured employee's links are a few days old: they have clicks.
+                    created_at=now - timedelta(days=rng.uniform(3 if featured else 0, DAYS)),
                 )
             )
     shares = Share.objects.bulk_create(shares, batch_size=1000)
 
     clicks = []
+    not_counted = {"bots": 0, "own": 0}
     for share in shares:
-        # Human clicks: most links get a handful, a few get many (followers matter).
-        expected = share.followers_at_share / 100 * rng.lognormvariate(1.6, 0.9)
-        visitors = [secrets.token_hex(32) for _ in range(max(1, int(expected * 0.7)))]
-        for _ in range(int(expected)):
-            # Most clicks come in the first two days after the share.
-            at = share.created_at + timedelta(hours=rng.expovariate(1 / 18))
-            if at >= now:
-                continue
-            visitor = rng.choice(visitors)  # repeats: the same visitor clicks again
-            clicks.append(
-                Click(
-                    event_id=hashlib.md5(f"{share.code}{len(clicks)}".encode()).hexdigest(),  # noqa: S324
-                    share=share,
-                    clicked_at=at,
-                    day=at.astimezone(UTC).date(),
-                    visitor_hash=hashlib.sha256(f"{visitor}{at.date()}".encode()).hexdigest(),
-                )
-            )
+        _visits(share, rng=rng, now=now, clicks=clicks, not_counted=not_counted)
     Click.objects.bulk_create(clicks, batch_size=2000)
 
     totals: dict = defaultdict(lambda: [0, set()])
@@ -121,7 +149,10 @@ def build(*, stdout) -> None:
         ],
         batch_size=2000,
     )
+    uniques = sum(len(v) for _n, v in totals.values())
     stdout.write(
         f"Sharing demo: {len(shares)} shares by {len({s.user_id for s in shares})} people, "
-        f"{len(clicks)} counted clicks."
+        f"{len(clicks)} counted clicks from {uniques} unique visitors a day; "
+        f"{not_counted['bots']} link-preview and crawler fetches and {not_counted['own']} "
+        "of the sharers' own visits were redirected but not counted."
     )

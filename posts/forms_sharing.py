@@ -5,11 +5,12 @@ from urllib.parse import urlsplit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from posts.models.sharing import OTHER_NETWORK, SHARE_NETWORK_CHOICES
 from posts.networks import Network
 
 
 class CaptionCheckForm(forms.Form):
-    network = forms.ChoiceField(label=_("Network"), choices=Network.choices)
+    network = forms.ChoiceField(label=_("Network"), choices=SHARE_NETWORK_CHOICES)
     caption = forms.CharField(label=_("Caption"), required=False, max_length=100_000)
 
 
@@ -51,6 +52,9 @@ class ShareForm(CaptionCheckForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("network") == OTHER_NETWORK:
+            # No share intent to open for another network: copying is the only way.
+            cleaned["action"] = self.ACTION_COPY
         if (
             cleaned.get("network") == Network.MASTODON
             and cleaned.get("action") != self.ACTION_COPY

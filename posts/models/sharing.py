@@ -7,13 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from posts.networks import Network
 
+# "Copy link and caption" for any network Ambassador has no share intent for: the Share is
+# recorded with this value, the caption follows the guidelines without a network's limit.
+OTHER_NETWORK = "OTHER"
+SHARE_NETWORK_CHOICES = [*Network.choices, (OTHER_NETWORK, _("Another network"))]
+
 
 class Share(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shares"
     )
     item = models.ForeignKey("posts.ContentItem", on_delete=models.PROTECT, related_name="shares")
-    network = models.CharField(_("network"), max_length=16, choices=Network.choices)
+    network = models.CharField(_("network"), max_length=16, choices=SHARE_NETWORK_CHOICES)
     caption = models.TextField(_("caption"))
     # The sharing account's followers at share time: the basis of potential reach.
     followers_at_share = models.PositiveIntegerField(_("followers at share time"), default=0)

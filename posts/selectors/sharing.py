@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from accounts.models import SocialProfile
 from posts.models import Caption, ContentItem, Share, ShareDailyClicks
-from posts.networks import Network
+from posts.models.sharing import OTHER_NETWORK, SHARE_NETWORK_CHOICES
+from posts.networks import CAPTION_LIMITS, Network
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +35,43 @@ class TrackedLink:
 
 
 def caption_suggested(*, item: ContentItem, network: str, language: str) -> str:
-    """The item's caption for ``network`` in ``language``, else in English, else empty."""
-    texts = dict(
-        Caption.objects.filter(
-            item=item, network=network, language__in=[language, "en"]
-        ).values_list("language", "text")
-    )
-    return texts.get(language) or texts.get("en") or ""
+    """The item's caption for ``network`` in ``language``, else in English, else empty.
+
+    For another network (copy link and caption) it is the first caption in the order of
+    ``Network`` (LinkedIn first), in ``language``, else in English.
+    """
+    networks = list(Network.values) if network == OTHER_NETWORK else [network]
+    texts = {
+        (n, lang): text
+        for n, lang, text in Caption.objects.filter(
+            item=item, network__in=networks, language__in=[language, "en"]
+        ).values_list("network", "language", "text")
+    }
+    for lang in (language, "en"):
+        for n in networks:
+            if texts.get((n, lang)):
+                return texts[(n, lang)]
+    return ""
+
+
+def share_networks() -> list[tuple[str, str]]:
+    """What a person can share to: the five networks, then "another network" (copy only)."""
+    return [(value, str(label)) for value, label in SHARE_NETWORK_CHOICES]
+
+
+def share_network_label(network: str) -> str:
+    return str(dict(SHARE_NETWORK_CHOICES)[network])
+
+
+def check_network_for(network: str) -> str:
+    """The network whose rules the caption is checked against.
+
+    Another network has no length limit we know; its caption still follows every guideline
+    rule (phrases, hashtags, links, disclosure), under the most generous limit we know.
+    """
+    if network == OTHER_NETWORK:
+        return max(CAPTION_LIMITS, key=CAPTION_LIMITS.__getitem__)
+    return network
 
 
 def mastodon_instance_of(*, user) -> str:

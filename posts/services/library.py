@@ -36,6 +36,7 @@ from ambassador import fetch as safe_fetch
 from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, FeedStatus, Topic
 from posts.models.feeds import feed_error_message
 from posts.networks import CAPTION_LIMITS, Network, caption_length
+from posts.services.sharing import tracked_links_forget
 
 logger = logging.getLogger(__name__)
 
@@ -314,6 +315,7 @@ def content_update(
         # A manager only sees their own teams in the form: keep the other teams' targeting.
         managed = teams_managed_by(user=by).values_list("id", flat=True)
         target_teams += list(item.target_teams.exclude(id__in=managed))
+    url_changed = item.url != url
     item.url, item.title, item.summary = url, title.strip(), summary.strip()
     item.target_everyone, item.publish_at, item.expire_at = target_everyone, publish_at, expire_at
     item.caption_editable, item.featured = caption_editable, featured
@@ -325,6 +327,9 @@ def content_update(
     item.topics.set(topics)
     item.target_teams.set([] if target_everyone else target_teams)
     _set_captions(item, captions)
+    if url_changed:
+        # Tracked links resolve through a cache: send the next click to the new address.
+        tracked_links_forget(item_id=item.pk)
     audit_record(actor=by, action=AuditAction.CONTENT_EDITED, target=item)
     return item
 

@@ -35,11 +35,13 @@ from django.utils import timezone
 from accounts.models import SocialProfile, User
 from posts.bots import is_bot
 from posts.models import Click, ClickSalt, ContentItem, Share, ShareDailyClicks
+from posts.models.sharing import SHARE_NETWORK_CHOICES
 from posts.networks import Network
 from posts.selectors.sharing import (
     CODE_RE,
     TrackedLink,
     caption_suggested,
+    check_network_for,
     click_buffer,
     followers_on,
     link_cache_key,
@@ -101,6 +103,7 @@ def share_create(
     The caption is the suggested one when the item does not allow edits; it must pass the
     guideline check, and the stored caption is the final text (with any disclosure).
     ``mastodon_instance``, when given, is saved on the person's Mastodon profile.
+    ``network`` may also be ``OTHER_NETWORK``: "copy link and caption" for any other network.
     """
     if not ContentItem.objects.visible_to(user).filter(pk=item.pk).exists():
         raise SharingNotAllowed(missing=[])
@@ -109,12 +112,15 @@ def share_create(
         raise SharingNotAllowed(missing=gate.missing)
     if mastodon_instance:
         social_profile_set_mastodon_instance(user=user, instance_url=mastodon_instance)
+    if network not in dict(SHARE_NETWORK_CHOICES):
+        raise SharingError(f"unknown network {network!r}")
     if not item.caption_editable:
         caption = caption_suggested(item=item, network=network, language=language)
-    violations = caption_violations(caption=caption, network=network, language=language)
+    rules_network = check_network_for(network)
+    violations = caption_violations(caption=caption, network=rules_network, language=language)
     if violations:
         raise CaptionRejected(violations)
-    final = caption_final_text(caption=caption, network=network, language=language)
+    final = caption_final_text(caption=caption, network=rules_network, language=language)
     followers = followers_on(user=user, network=network)
     for _attempt in range(3):
         try:
@@ -130,6 +136,39 @@ def share_create(
         except IntegrityError:  # a code collision: 1 in 2**72, but never fail on it
             continue
     raise SharingError("could not allocate a tracked link code")
+
+
+def tracked_links_forget(*, item_id: int) -> None:
+    """Drop the cached tracked links of ``item_id``'s shares, e.g. after its URL changed.
+
+    The next visit of each link resolves it from the database again (and caches the new
+    destination). Runs after the surrounding transaction commits, so a visit in between
+    cannot cache the old URL again; without a transaction it runs at once.
+    """
+    transaction.on_commit(lambda: _tracked_links_forget(item_id))
+
+
+def _tracked_links_forget(item_id: int) -> None:
+    codes = Share.objects.filter(item_id=item_id).values_list("code", flat=True)
+    buffer = click_buffer()
+    batch: list[str] = []
+
+    def delete(keys: list[str]) -> None:
+        try:
+            if buffer is not None:
+                buffer.delete(*keys)
+            else:
+                cache.delete_many(keys)
+        except Exception:  # the links expire on their own within TRACKED_LINK_CACHE_SECONDS
+            logger.warning("tracked link cache unavailable; links expire on their own")
+
+    for code in codes.iterator(chunk_size=1000):
+        batch.append(link_cache_key(code))
+        if len(batch) == 1000:
+            delete(batch)
+            batch = []
+    if batch:
+        delete(batch)
 
 
 # --- Counting rules -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """sharing views: the share flow, my shares, and the tracked-link redirect ``/r/<code>``."""
 
 import logging
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,16 +16,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from posts.forms_sharing import CaptionCheckForm, ShareForm
 from posts.models import ContentItem, Share
+from posts.models.sharing import OTHER_NETWORK, SHARE_NETWORK_CHOICES
 from posts.networks import CAPTION_LIMITS, Network, caption_length
 from posts.networks.intents import URL_ONLY_NETWORKS, share_intent_url
 from posts.selectors.sharing import (
     caption_suggested,
+    check_network_for,
     mastodon_instance_of,
+    share_network_label,
+    share_networks,
     shares_of,
     tracked_link_url,
 )
 from posts.services import sharing as services
-from training.selectors import caption_violations, sharing_gate
+from training.selectors import caption_final_text, caption_violations, sharing_gate
 
 logger = logging.getLogger(__name__)
 
@@ -40,25 +45,40 @@ def _visible_item(request, pk: int) -> ContentItem:
 
 
 def _network_from(value: str | None) -> str:
-    return value if value in Network.values else Network.LINKEDIN
+    return value if value in dict(SHARE_NETWORK_CHOICES) else Network.LINKEDIN
+
+
+def _caption_check(*, caption: str, network: str) -> dict:
+    """The guideline check shown next to the caption: violations and the final length."""
+    rules_network = check_network_for(network)
+    language = _language()
+    return {
+        "violations": caption_violations(caption=caption, network=rules_network, language=language),
+        "length": caption_length(
+            rules_network,
+            caption_final_text(caption=caption, network=rules_network, language=language),
+        ),
+        # Another network has no limit we know of: no character count to show.
+        "limit": None if network == OTHER_NETWORK else CAPTION_LIMITS[network],
+    }
 
 
 def _share_page(request, *, item, network, form, status=200):
+    caption = form["caption"].value() or ""
+    if not item.caption_editable:
+        caption = caption_suggested(item=item, network=network, language=_language())
     return render(
         request,
         "posts/share.html",
         {
             "item": item,
             "network": network,
-            "network_label": Network(network).label,
-            "networks": Network.choices,
+            "network_label": share_network_label(network),
+            "networks": share_networks(),
+            "other_network": network == OTHER_NETWORK,
             "form": form,
             "gate": sharing_gate(user=request.user),
-            "limit": CAPTION_LIMITS[network],
-            "length": caption_length(network, form["caption"].value() or ""),
-            "violations": caption_violations(
-                caption=form["caption"].value() or "", network=network, language=_language()
-            ),
+            **_caption_check(caption=caption, network=network),
         },
         status=status,
     )
@@ -101,9 +121,8 @@ def share_submit(request, pk: int):
     except services.SharingNotAllowed:
         messages.error(request, _("Finish the steps below before you share."))
         return _share_page(request, item=item, network=network, form=form, status=403)
-    except services.CaptionRejected as exc:
-        for violation in exc.violations:
-            form.add_error("caption", violation.message)
+    except services.CaptionRejected:
+        # The explanations are shown next to the caption, by the same check as while typing.
         return _share_page(request, item=item, network=network, form=form, status=400)
     if form.cleaned_data["action"] == ShareForm.ACTION_COPY or network in URL_ONLY_NETWORKS:
         return redirect("posts:share_done", pk=created.pk)
@@ -130,15 +149,7 @@ def share_check(request, pk: int):
     if not item.caption_editable:
         caption = caption_suggested(item=item, network=network, language=_language())
     return render(
-        request,
-        "posts/_share_check.html",
-        {
-            "violations": caption_violations(
-                caption=caption, network=network, language=_language()
-            ),
-            "length": caption_length(network, caption),
-            "limit": CAPTION_LIMITS[network],
-        },
+        request, "posts/_share_check.html", _caption_check(caption=caption, network=network)
     )
 
 
@@ -149,12 +160,11 @@ def share_done(request, pk: int):
     created = get_object_or_404(Share.objects.select_related("item"), pk=pk, user=request.user)
     link = tracked_link_url(code=created.code)
     intent = ""
-    if created.network != Network.MASTODON or mastodon_instance_of(user=request.user):
+    instance = mastodon_instance_of(user=request.user)
+    # Another network has no intent to open (copy link and caption); Mastodon needs a server.
+    if created.network != OTHER_NETWORK and (created.network != Network.MASTODON or instance):
         intent = share_intent_url(
-            network=created.network,
-            link=link,
-            caption=created.caption,
-            instance_url=mastodon_instance_of(user=request.user),
+            network=created.network, link=link, caption=created.caption, instance_url=instance
         )
     return render(
         request,
@@ -197,12 +207,17 @@ def _visitor_user_id(request) -> str | None:
     """The signed-in person's id from their session, without touching the user table.
 
     Only visitors who carry our session cookie (people of this company, on this domain)
-    cost a session read; everyone else costs nothing. On a separate short-link domain the
-    cookie is never sent, and the sharer's own click is then counted like anyone's.
+    cost a session read (one query with database sessions); everyone else costs nothing.
+    On a separate short-link domain the cookie is never sent, and the sharer's own click is
+    then counted like anyone's. The session is read through its own store, not
+    ``request.session``: a stale or unknown cookie must not make the response delete it
+    (a Set-Cookie on /r/), and a valid one must not add ``Vary: Cookie``.
     """
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not session_key:
         return None
-    return request.session.get(SESSION_KEY)
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    return store.get(SESSION_KEY)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -3,6 +3,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.urls import reverse
 
 from posts.models import ContentStatus
 from tests.posts.sharing_factories import BROWSER_UA, ShareFactory
@@ -160,3 +161,74 @@ def test_redirect_resolves_from_cache_without_queries(client, django_assert_num_
     with django_assert_num_queries(0):
         response = client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")
     assert response.status_code == 302
+
+
+def test_redirect_cached_code_anonymous_human_runs_no_queries(client, django_assert_num_queries):
+    share = ShareFactory()
+    _get(client, f"/r/{share.code}")  # caches the link
+    with django_assert_num_queries(0):
+        response = _get(client, f"/r/{share.code}")
+    assert response.status_code == 302
+
+
+def test_redirect_cached_code_signed_in_non_sharer_runs_only_the_session_read(
+    client, personas, django_assert_num_queries
+):
+    share = ShareFactory(user=personas.employee_b)
+    client.force_login(personas.employee)
+    client.get(reverse("posts:my_shares"))  # the session's first request records the session
+    _get(client, f"/r/{share.code}")  # caches the link
+    with django_assert_num_queries(1) as captured:
+        response = _get(client, f"/r/{share.code}")
+    assert response.status_code == 302
+    assert "django_session" in captured.captured_queries[0]["sql"]
+
+
+def test_redirect_signed_in_visitor_gets_no_vary_cookie(client, personas):
+    share = ShareFactory(user=personas.employee_b)
+    client.force_login(personas.employee)
+    response = _get(client, f"/r/{share.code}")
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_redirect_stale_session_cookie_sets_no_cookie(client, settings):
+    share = ShareFactory()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "stalesessionkeythatisnotstored0"
+    response = _get(client, f"/r/{share.code}")
+    assert response.status_code == 302
+    assert not response.cookies
+    assert "Set-Cookie" not in str(response.serialize_headers())
+
+
+def test_redirect_stale_session_cookie_on_unknown_code_sets_no_cookie(client, settings):
+    client.cookies[settings.SESSION_COOKIE_NAME] = "stalesessionkeythatisnotstored0"
+    response = _get(client, "/r/doesNotExist1")
+    assert response.status_code == 404
+    assert not response.cookies
+
+
+def test_redirect_signed_in_visitor_keeps_their_session(client, personas):
+    share = ShareFactory(user=personas.employee_b)
+    client.force_login(personas.employee)
+    _get(client, f"/r/{share.code}")
+    assert client.get(reverse("posts:my_shares")).status_code == 200
+
+
+def test_other_pages_still_apply_the_saved_language(client, personas):
+    personas.employee.language = "nb"
+    personas.employee.save()
+    client.force_login(personas.employee)
+    response = client.get(reverse("posts:my_shares"))
+    assert response.context["LANGUAGE_CODE"] == "nb"
+
+
+def test_redirect_unknown_and_limited_codes_log_no_address(client, settings, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    settings.TRACKED_LINK_GUESS_LIMIT = 1
+    address = "198.51.100.99"
+    statuses = [_get(client, f"/r/guess{n:06d}", REMOTE_ADDR=address).status_code for n in range(3)]
+    assert statuses == [404, 429, 429]
+    assert "/r/guess000000" in caplog.text
+    assert address not in caplog.text

@@ -227,7 +227,10 @@ def test_share_submit_too_long_caption_is_rejected(client, personas):
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="x" * 281, action="intent")
     assert response.status_code == 400
-    assert response.context["form"].errors["caption"]
+    assert [v.rule for v in response.context["violations"]] == ["LENGTH"]
+    assert "The caption is 281 characters; X allows 280. Shorten it by 1." in (
+        response.content.decode()
+    )
     assert Share.objects.count() == 0
 
 
@@ -308,3 +311,66 @@ def test_share_check_get_is_not_allowed(client, personas):
     item = SharedItemFactory()
     client.force_login(personas.employee)
     assert client.get(reverse("posts:share_check", args=[item.pk])).status_code == 405
+
+
+def test_share_page_offers_another_network(client, personas):
+    item = SharedItemFactory()
+    client.force_login(personas.employee)
+    page = client.get(_share_url(item)).content.decode()
+    assert 'href="?network=OTHER"' in page
+    assert "Another network" in page
+
+
+def test_share_page_another_network_offers_only_copy(client, personas):
+    item = SharedItemFactory()
+    client.force_login(personas.employee)
+    page = client.get(_share_url(item, "OTHER")).content.decode()
+    assert 'value="copy"' in page
+    assert 'value="intent"' not in page
+
+
+def test_share_page_another_network_suggests_linkedin_caption(client, personas):
+    item = SharedItemFactory()
+    CaptionFactory(item=item, network=Network.X, language="en", text="Short for X")
+    CaptionFactory(item=item, network=Network.LINKEDIN, language="en", text="Longer for LinkedIn")
+    client.force_login(personas.employee)
+    response = client.get(_share_url(item, "OTHER"))
+    assert response.context["form"]["caption"].value() == "Longer for LinkedIn"
+
+
+def test_share_submit_another_network_records_share_and_shows_copy(client, personas):
+    item = SharedItemFactory()
+    client.force_login(personas.employee)
+    response = _submit(client, item, network="OTHER", caption="For my newsletter", action="intent")
+    share = Share.objects.get()
+    assert (share.network, share.caption) == ("OTHER", "For my newsletter")
+    assert response["Location"] == reverse("posts:share_done", args=[share.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert f"For my newsletter\n\nhttp://127.0.0.1:8000/r/{share.code}" in page
+    assert "data-copy-then-go" not in page
+
+
+def test_share_submit_another_network_has_no_network_length_limit(client, personas):
+    item = SharedItemFactory()
+    client.force_login(personas.employee)
+    _submit(client, item, network="OTHER", caption="x" * 3500, action="copy")
+    assert Share.objects.get().network == "OTHER"
+
+
+def test_redirect_of_another_network_share_has_utm_source_other(client, personas):
+    item = SharedItemFactory(url="https://www.example.com/a", slug="a")
+    client.force_login(personas.employee)
+    _submit(client, item, network="OTHER", caption="Hi", action="copy")
+    share = Share.objects.get()
+    client.logout()
+    location = client.get(f"/r/{share.code}")["Location"]
+    assert parse_qs(urlsplit(location).query)["utm_source"] == ["other"]
+
+
+def test_share_submit_unknown_network_is_rejected_and_records_nothing(client, personas):
+    item = SharedItemFactory()
+    client.force_login(personas.employee)
+    response = _submit(client, item, network="MYSPACE", caption="Hi", action="copy")
+    assert response.status_code == 400
+    assert "network" in response.context["form"].errors
+    assert Share.objects.count() == 0
