@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -235,6 +236,8 @@ def tracked_link(request, code: str):
         user_agent=user_agent,
     )
     if link is None:
+        # Served before LocaleMiddleware (posts.middleware): pick the visitor's language here.
+        translation.activate(translation.get_language_from_request(request))
         if services.guess_limited(address=address):
             response = HttpResponse(
                 _("Too many unknown links from your address. Try again later."),
@@ -247,6 +250,11 @@ def tracked_link(request, code: str):
         # Not the site's 404 page: its layout carries a CSRF token, which would set a cookie.
         response = render(request, "posts/link_not_found.html", status=404)
         response["Cache-Control"] = "no-store"
+        # Before the CSP middleware too: this page's own policy (its stylesheet, nothing else).
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'"
+        )
+        response["X-Frame-Options"] = "DENY"
         return response
     response = HttpResponseRedirect(link.destination)
     response["Cache-Control"] = "no-store"

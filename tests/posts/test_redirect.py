@@ -232,3 +232,27 @@ def test_redirect_unknown_and_limited_codes_log_no_address(client, settings, cap
     assert statuses == [404, 429, 429]
     assert "/r/guess000000" in caplog.text
     assert address not in caplog.text
+
+
+def test_redirect_unknown_code_page_in_visitors_language(client):
+    response = client.get("/r/doesNotExist9", HTTP_ACCEPT_LANGUAGE="nb")
+    assert response.status_code == 404
+    assert "Denne lenken finnes ikke" in response.content.decode()
+
+
+def test_redirect_unknown_code_page_has_its_own_strict_policy(client):
+    response = client.get("/r/doesNotExist8")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_redirect_answered_before_session_and_locale_middleware(client):
+    share = ShareFactory()
+    response = client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    assert response.status_code == 302
+    # Neither LocaleMiddleware (Vary: Accept-Language, Content-Language) nor the session
+    # middleware (Vary: Cookie) saw this request.
+    assert "Vary" not in response
+    assert "Content-Language" not in response
