@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ambassador
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint install install-dev messages lock clean
+.PHONY: run test lint install install-dev messages lock vendor clean
 
 $(BIN)/.installed: requirements/base.lock
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ lock: install-dev
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -q -o requirements/base.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -q -o requirements/dev.lock
+
+## make vendor: refresh the front-end files in static/vendor/ from the pinned npm packages.
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chartjs/
 
 clean:
 	rm -rf var/celery var/cache var/static
