@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from posts.networks import CAPTION_LIMITS, Network, caption_length
+from ambassador.networks import CAPTION_LIMITS, Network, caption_length
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from posts.networks import Network
+from ambassador.networks import Network
 from training.caption_check import CaptionRules, check_caption, with_disclosure
 from training.selectors import caption_final_text, caption_violations
 
