@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import AllowedDomain, SocialProfile, Team, TeamMembership, User
-from posts.networks import Network
+from ambassador.networks import Network
 
 TEAMS = [
     # (slug, name, parent slug)

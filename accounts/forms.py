@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
-from posts.networks import Network
+from ambassador.networks import Network
 
 
 class LanguageForm(forms.Form):

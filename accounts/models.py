@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from posts.networks import Network
+from ambassador.networks import Network
 
 
 def _new_security_stamp() -> str:

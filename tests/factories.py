@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from accounts.models import SocialProfile, Team, TeamMembership, User
-from posts.networks import Network
+from ambassador.networks import Network
 
 PASSWORD = "correct-horse-battery"
 

@@ -7,12 +7,15 @@ easy to test as a table and cheap to call before every share.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass, field
 
+import regex
+from confusable_homoglyphs.confusables import confusables_data
 from django.utils.translation import gettext as _
 
-from posts.networks import CAPTION_LIMITS, Network, caption_length
+from ambassador.networks import CAPTION_LIMITS, Network, caption_length, caption_room
 
 
 @dataclass(frozen=True)
@@ -29,55 +32,38 @@ class CaptionRules:
     max_links: int | None = None
 
 
-# Letters from other scripts that look like Latin ones, as people use them to dodge filters.
-# NFKC already folds fullwidth and most compatibility forms; these survive it.
-CONFUSABLES = str.maketrans(
-    {
-        "\u0430": "a",  # cyrillic small letter a
-        "\u0432": "b",  # cyrillic small letter ve
-        "\u0435": "e",  # cyrillic small letter ie
-        "\u0451": "e",  # cyrillic small letter io
-        "\u043a": "k",  # cyrillic small letter ka
-        "\u043c": "m",  # cyrillic small letter em
-        "\u043d": "h",  # cyrillic small letter en
-        "\u043e": "o",  # cyrillic small letter o
-        "\u0440": "p",  # cyrillic small letter er
-        "\u0441": "c",  # cyrillic small letter es
-        "\u0442": "t",  # cyrillic small letter te
-        "\u0443": "y",  # cyrillic small letter u
-        "\u0445": "x",  # cyrillic small letter ha
-        "\u0455": "s",  # cyrillic small letter dze
-        "\u0456": "i",  # cyrillic small letter byelorussian-ukrainian i
-        "\u0457": "i",  # cyrillic small letter yi
-        "\u0458": "j",  # cyrillic small letter je
-        "\u0501": "d",  # cyrillic small letter komi de
-        "\u051b": "q",  # cyrillic small letter qa
-        "\u051d": "w",  # cyrillic small letter we
-        "\u04bb": "h",  # cyrillic small letter shha
-        "\u04cf": "l",  # cyrillic small letter palochka
-        "\u03b1": "a",  # greek small letter alpha
-        "\u03b2": "b",  # greek small letter beta
-        "\u03b5": "e",  # greek small letter epsilon
-        "\u03b9": "i",  # greek small letter iota
-        "\u03ba": "k",  # greek small letter kappa
-        "\u03bd": "v",  # greek small letter nu
-        "\u03bf": "o",  # greek small letter omicron
-        "\u03c1": "p",  # greek small letter rho
-        "\u03c4": "t",  # greek small letter tau
-        "\u03c5": "u",  # greek small letter upsilon
-        "\u03c7": "x",  # greek small letter chi
-        "\u03f2": "c",  # greek lunate sigma symbol
-        "\u0131": "i",  # latin small letter dotless i
-        "\u0251": "a",  # latin small letter alpha
-        "\u0261": "g",  # latin small letter script g
-        "\u200b": "",  # zero width space
-        "\u200c": "",  # zero width non-joiner
-        "\u200d": "",  # zero width joiner
-        "\u2060": "",  # word joiner
-        "\ufeff": "",  # zero width no-break space
-        "\u00ad": "",  # soft hyphen
+KEPT_LETTERS = frozenset("æøåÆØÅ")  # Norwegian letters of their own, never folded to a or o
+
+
+def _lookalike_rank(glyph: str, letter: str) -> tuple[bool, bool]:
+    """Prefer a letter to a digit, and one of the glyph's own case.
+
+    A Cyrillic capital I looks like both 'I' and 'l'; as a capital it reads as 'I'.
+    """
+    return (not letter.isalpha(), letter.isupper() != glyph.isupper())
+
+
+def _lookalikes() -> dict[int, str]:
+    """Each character Unicode's confusables data (TR39) lists as looking like an ASCII letter
+    or digit, mapped to that letter or digit; ASCII itself and æ, ø, å stay as they are."""
+    candidates: dict[str, set[str]] = {}
+    for target in string.ascii_letters + string.digits:
+        glyphs = [entry["c"].strip("\u200e\u200f") for entry in confusables_data.get(target, ())]
+        # Targets confusable among themselves ('l', 'I', '1'): a glyph may stand for any.
+        letters = {target} | {g for g in glyphs if g.isascii() and g.isalnum()}
+        for glyph in glyphs:
+            if len(glyph) == 1 and not glyph.isascii() and glyph not in KEPT_LETTERS:
+                candidates.setdefault(glyph, set()).update(letters)
+    return {
+        ord(glyph): min(sorted(letters), key=lambda letter: _lookalike_rank(glyph, letter))
+        for glyph, letters in candidates.items()
     }
-)
+
+
+LOOKALIKES = _lookalikes()
+# Zero-width spaces, joiners, soft hyphens and the like: invisible, so people use them to
+# split a word a filter would catch.
+INVISIBLE_RE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
 
 HASHTAG_RE = re.compile(r"(?<![\w#])#\w+")
 LINK_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
@@ -86,10 +72,13 @@ LINK_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 def normalise(text: str) -> str:
     """Fold case, compatibility forms and look-alike letters; keep æ, ø and å as they are.
 
-    Casefolded look-alikes are mapped after NFKC, so a fullwidth S and a Cyrillic DZE
-    both become 's', while 'å' never becomes 'a' ('sår' and 'sar' stay different words).
+    NFKC folds fullwidth and other compatibility forms; look-alikes from other scripts are
+    mapped before case folding (a capital keeps reading as the capital it imitates) and again
+    after it. So a fullwidth S and a Cyrillic DZE both become 's', while 'å' never becomes
+    'a' ('sår' and 'sar' stay different words).
     """
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(CONFUSABLES)
+    text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+    folded = text.translate(LOOKALIKES).casefold().translate(LOOKALIKES)
     return unicodedata.normalize("NFC", folded)
 
 
@@ -124,13 +113,14 @@ def _without_disclosure(caption: str, disclosure: str) -> str:
 
 
 def check_caption(
-    *, caption: str, network: str, rules: CaptionRules | None = None
+    *, caption: str, network: str, rules: CaptionRules | None = None, link: str | None = None
 ) -> list[Violation]:
     """Every rule ``caption`` breaks on ``network``, each with a translated explanation.
 
-    The length limit applies to the caption as it will be posted, disclosure included,
-    counted as the network counts it (``posts.networks.caption_length``).
-    Hashtag and link limits and forbidden phrases apply to what the person wrote.
+    The length limit applies to the caption as it will be posted: disclosure included and,
+    when ``link`` is given, the tracked link appended after it (see ``length_violation``).
+    Without ``link`` nothing is counted for it. Hashtag and link limits and forbidden
+    phrases apply to what the person wrote.
     """
     if network not in CAPTION_LIMITS:
         return [
@@ -178,31 +168,53 @@ def check_caption(
                 )
             )
 
-    final = with_disclosure(caption, rules.disclosure)
-    limit = CAPTION_LIMITS[network]
-    length = caption_length(network, final)
-    if length > limit:
-        network_label = Network(network).label
-        if rules.disclosure.strip() and caption_length(network, own_text) <= limit:
-            message = _(
-                "With the disclosure “%(disclosure)s” added, the caption is %(count)d characters; "
-                "%(network)s allows %(limit)d. Shorten it by %(over)d."
-            ) % {
-                "disclosure": rules.disclosure.strip(),
-                "count": length,
-                "network": network_label,
-                "limit": limit,
-                "over": length - limit,
-            }
-        else:
-            message = _(
-                "The caption is %(count)d characters; %(network)s allows %(limit)d. "
-                "Shorten it by %(over)d."
-            ) % {
-                "count": length,
-                "network": network_label,
-                "limit": limit,
-                "over": length - limit,
-            }
-        violations.append(Violation(rule="LENGTH", message=message))
+    if violation := length_violation(
+        caption=caption, network=network, disclosure=rules.disclosure, link=link
+    ):
+        violations.append(violation)
     return violations
+
+
+def length_violation(
+    *, caption: str, network: str, disclosure: str = "", link: str | None = None
+) -> Violation | None:
+    """The length rule alone: ``caption`` as posted on ``network`` breaks its limit.
+
+    As posted means with ``disclosure`` appended and then ``link`` (the tracked link the
+    share flow adds), counted as the network counts them (``ambassador.networks``).
+    ``network`` must be one of ``CAPTION_LIMITS``.
+    """
+    final = with_disclosure(caption, disclosure)
+    room = caption_room(network=network, text=final, link=link)
+    if room >= 0:
+        return None
+    limit = CAPTION_LIMITS[network]
+    values = {
+        "disclosure": disclosure.strip(),
+        "count": limit - room,
+        "network": Network(network).label,
+        "limit": limit,
+        "over": -room,
+    }
+    own_text_fits = caption_length(network, _without_disclosure(caption, disclosure)) <= limit
+    if own_text_fits and disclosure.strip() and link:
+        message = _(
+            "With the disclosure “%(disclosure)s” and the tracked link added, the caption is "
+            "%(count)d characters; %(network)s allows %(limit)d. Shorten it by %(over)d."
+        )
+    elif own_text_fits and disclosure.strip():
+        message = _(
+            "With the disclosure “%(disclosure)s” added, the caption is %(count)d characters; "
+            "%(network)s allows %(limit)d. Shorten it by %(over)d."
+        )
+    elif own_text_fits and link:
+        message = _(
+            "With the tracked link added, the caption is %(count)d characters; "
+            "%(network)s allows %(limit)d. Shorten it by %(over)d."
+        )
+    else:
+        message = _(
+            "The caption is %(count)d characters; %(network)s allows %(limit)d. "
+            "Shorten it by %(over)d."
+        )
+    return Violation(rule="LENGTH", message=message % values)

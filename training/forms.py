@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
-from posts.networks import Network
+from ambassador.networks import Network
 from training.models import GuidelineVersion, Lesson, Module, Programme, Question
 
 

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as accounts_selectors
 from accounts.models import Team, TeamMembership, User
-from training.caption_check import CaptionRules, Violation, check_caption, with_disclosure
+from training.caption_check import (
+    CaptionRules,
+    Violation,
+    check_caption,
+    length_violation,
+    with_disclosure,
+)
 from training.models import (
     PROGRAMME_ID,
     Answer,
@@ -59,14 +65,33 @@ def caption_rules_for(*, language: str, programme: Programme | None = None) -> C
 
 
 def caption_final_text(*, caption: str, network: str, language: str) -> str:
-    """The caption as it will be posted (the disclosure appended, when rules define one)."""
+    """The caption as it will be posted (the disclosure appended, when rules define one).
+
+    The tracked link is not part of it: the share intent appends the link after this text
+    (``ambassador.networks.caption_with_link``).
+    """
     return with_disclosure(caption, caption_rules_for(language=language).disclosure)
 
 
-def caption_violations(*, caption: str, network: str, language: str) -> list[Violation]:
-    """Violations of the final caption (after the disclosure is appended)."""
+def caption_violations(
+    *, caption: str, network: str, language: str, link: str | None = None
+) -> list[Violation]:
+    """Violations of the final caption (the disclosure appended, then ``link`` when given)."""
     return check_caption(
-        caption=caption, network=network, rules=caption_rules_for(language=language)
+        caption=caption, network=network, rules=caption_rules_for(language=language), link=link
+    )
+
+
+def caption_length_violation(
+    *, caption: str, network: str, language: str, link: str | None = None
+) -> Violation | None:
+    """The length rule alone, with the disclosure and ``link`` appended: for curation, so that
+    a suggested caption an employee cannot edit can always be shared."""
+    return length_violation(
+        caption=caption,
+        network=network,
+        disclosure=caption_rules_for(language=language).disclosure,
+        link=link,
     )
 
 

@@ -1,32 +1,13 @@
 // Content library: caption character counters and the "for everyone" toggle. No inline JS (CSP).
 
-// Caption length as each network counts it: mirrors posts.networks.caption_length in Python.
+// Caption length as each network counts it: mirrors ambassador.networks.caption_length in Python.
 // The server check decides; this only keeps the live counter honest.
 const AMB_URL_RE = /https?:\/\/[^\s<>"]+?(?=[.,:;!?)\]}'"»”’]*(?:\s|$))/giu;
 const AMB_MENTION_RE = /(?<![/\p{L}\p{N}_])(@[\p{L}\p{N}_]+)@[\p{L}\p{N}_.-]*[\p{L}\p{N}_]/giu;
 const AMB_X_LIGHT = [[0x0000, 0x10ff], [0x2000, 0x200d], [0x2010, 0x201f], [0x2032, 0x2037]];
-const ambIsExtender = (cp) =>
-  (cp >= 0x0300 && cp <= 0x036f) || (cp >= 0xfe00 && cp <= 0xfe0f) ||
-  (cp >= 0x1f3fb && cp <= 0x1f3ff) || cp === 0x20e3 || (cp >= 0xe0020 && cp <= 0xe007f) ||
-  cp === 0x200d;
-const ambIsRegional = (cp) => cp >= 0x1f1e6 && cp <= 0x1f1ff;
-function ambClusters(text) {
-  const clusters = [];
-  for (const char of text) {
-    const cp = char.codePointAt(0);
-    if (clusters.length) {
-      const last = [...clusters[clusters.length - 1]];
-      const joined = last[last.length - 1].codePointAt(0) === 0x200d;
-      const flagPair = ambIsRegional(cp) && last.length === 1 && ambIsRegional(last[0].codePointAt(0));
-      if (ambIsExtender(cp) || joined || flagPair) {
-        clusters[clusters.length - 1] += char;
-        continue;
-      }
-    }
-    clusters.push(char);
-  }
-  return clusters;
-}
+// Grapheme clusters by Unicode text segmentation, as the server's regex \X finds them.
+const AMB_GRAPHEMES = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+const ambClusters = (text) => Array.from(AMB_GRAPHEMES.segment(text), (part) => part.segment);
 function ambIsEmojiCluster(cluster) {
   return [...cluster].some((char) => {
     const cp = char.codePointAt(0);

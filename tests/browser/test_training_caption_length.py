@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from posts.networks import caption_length
-from tests.posts.test_networks import LENGTHS
+from ambassador.networks import caption_length
+from tests.test_networks import LENGTHS
 
 LIBRARY_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "library.js"
 

@@ -1,9 +1,16 @@
 import pytest
 from django.utils import translation
 
-from posts.networks import Network
-from training.caption_check import CaptionRules, check_caption, with_disclosure
-from training.selectors import caption_final_text, caption_violations
+from ambassador.networks import Network
+from training.caption_check import (
+    LOOKALIKES,
+    CaptionRules,
+    check_caption,
+    length_violation,
+    normalise,
+    with_disclosure,
+)
+from training.selectors import caption_final_text, caption_length_violation, caption_violations
 
 NB = CaptionRules(
     disclosure="#ansatt",
@@ -12,6 +19,9 @@ NB = CaptionRules(
     max_links=1,
 )
 EN = CaptionRules(disclosure="#employee", forbidden_phrases=("insider tip",))
+WORDS = CaptionRules(forbidden_phrases=("gratis", "få", "sol"))
+LINK = "https://amb.example/r/abcdefghijkl"  # 34 characters, the shape of a tracked link
+LONG_LINK = "https://example.com/" + "p" * 200
 NONE = None
 
 # fmt: off
@@ -86,6 +96,43 @@ CASES = [
         ["FORBIDDEN", "HASHTAGS", "LINKS", "LENGTH"],
     ),
     ("unknown-network", "Hello", "MYSPACE", NB, ["NETWORK"]),
+    # Look-alikes from Unicode's confusables data; Norwegian letters stay letters of their own.
+    ("forbidden-plain", "Helt gratis i dag", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+    ("ae-not-folded-to-a", "Helt grætis i dag", Network.LINKEDIN, WORDS, []),
+    ("a-ring-rule-not-matching-a", "Vi fa ikke lov", Network.LINKEDIN, WORDS, []),
+    ("a-ring-rule-matches-a-ring", "Vi FÅ lov", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+    ("o-slash-not-folded-to-o", "Ikke søl kaffe", Network.LINKEDIN, WORDS, []),
+    ("forbidden-cyrillic-a", "Helt gr\u0430tis", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+    ("forbidden-cyrillic-capital-i", "HELT GRAT\u0406S", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+    ("forbidden-greek-capitals", "\u0397ELT GR\u0391TIS", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+    ("forbidden-latin-script-g", "\u0261ratis", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+    ("forbidden-math-bold", "\U0001d420\U0001d42b\U0001d41a\U0001d42d\U0001d422\U0001d42c", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+    ("forbidden-fullwidth-capitals", "\uff27\uff32\uff21\uff34\uff29\uff33", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+    ("forbidden-soft-hyphen", "gra\u00adtis", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+    ("forbidden-word-joiner", "gra\u2060tis", Network.LINKEDIN, WORDS, ["FORBIDDEN"]),
+]
+# fmt: on
+
+# The tracked link appended after the caption (and after the disclosure), counted as the
+# network counts it: 23 on X (after a space) and Mastodon (after a blank line), in full on
+# Bluesky and LinkedIn (after a blank line).
+# fmt: off
+LINK_CASES = [
+    # (id, caption, network, rules, link, expected rule codes)
+    ("x-280-without-link-fits", "a" * 280, Network.X, NONE, None, []),
+    ("x-280-with-link-over", "a" * 280, Network.X, NONE, LINK, ["LENGTH"]),
+    ("x-256-with-link-fits", "a" * 256, Network.X, NONE, LINK, []),
+    ("x-256-with-long-link-fits", "a" * 256, Network.X, NONE, LONG_LINK, []),
+    ("x-257-with-link-over", "a" * 257, Network.X, NONE, LINK, ["LENGTH"]),
+    ("x-disclosure-and-link-fit", "a" * 247, Network.X, NB, LINK, []),
+    ("x-disclosure-and-link-over", "a" * 248, Network.X, NB, LINK, ["LENGTH"]),
+    ("mastodon-disclosure-and-link-fit", "a" * 464, Network.MASTODON, EN, LONG_LINK, []),
+    ("mastodon-disclosure-and-link-over", "a" * 465, Network.MASTODON, EN, LINK, ["LENGTH"]),
+    ("bluesky-link-in-full-fits", "a" * 264, Network.BLUESKY, NONE, LINK, []),
+    ("bluesky-link-in-full-over", "a" * 265, Network.BLUESKY, NONE, LINK, ["LENGTH"]),
+    ("bluesky-long-link-over", "a" * 100, Network.BLUESKY, NONE, LONG_LINK * 2, ["LENGTH"]),
+    ("linkedin-link-in-full-fits", "a" * 2964, Network.LINKEDIN, NONE, LINK, []),
+    ("linkedin-link-in-full-over", "a" * 2965, Network.LINKEDIN, NONE, LINK, ["LENGTH"]),
 ]
 # fmt: on
 
@@ -98,6 +145,67 @@ CASES = [
 def test_check_caption_table(caption, network, rules, expected):
     violations = check_caption(caption=caption, network=network, rules=rules)
     assert [v.rule for v in violations] == expected
+
+
+@pytest.mark.parametrize(
+    ("caption", "network", "rules", "link", "expected"),
+    [case[1:] for case in LINK_CASES],
+    ids=[case[0] for case in LINK_CASES],
+)
+def test_check_caption_counts_the_tracked_link(caption, network, rules, link, expected):
+    violations = check_caption(caption=caption, network=network, rules=rules, link=link)
+    assert [v.rule for v in violations] == expected
+
+
+def test_check_caption_link_message_explains_the_link():
+    [violation] = check_caption(caption="a" * 257, network=Network.X, rules=None, link=LINK)
+    assert violation.message == (
+        "With the tracked link added, the caption is 281 characters; X allows 280. Shorten it by 1."
+    )
+
+
+def test_check_caption_link_message_explains_disclosure_and_link():
+    [violation] = check_caption(caption="a" * 271, network=Network.X, rules=NB, link=LINK)
+    assert violation.message == (
+        "With the disclosure “#ansatt” and the tracked link added, the caption is 304 "
+        "characters; X allows 280. Shorten it by 24."
+    )
+
+
+def test_check_caption_link_message_is_translated_to_norwegian():
+    with translation.override("nb"):
+        [violation] = check_caption(caption="a" * 257, network=Network.X, rules=None, link=LINK)
+    assert violation.message == (
+        "Med sporingslenken lagt til er teksten 281 tegn; X tillater 280. Kort den ned med 1."
+    )
+
+
+def test_check_caption_too_long_on_its_own_says_so_plainly():
+    [violation] = check_caption(caption="a" * 290, network=Network.X, rules=NB, link=LINK)
+    assert violation.message == ("The caption is 323 characters; X allows 280. Shorten it by 43.")
+
+
+def test_length_violation_alone_ignores_the_other_rules():
+    assert length_violation(caption="KONFIDENSIELT #a #b #c", network=Network.X) is None
+    violation = length_violation(
+        caption="a" * 248, network=Network.X, disclosure="#ansatt", link=LINK
+    )
+    assert violation is not None
+    assert violation.rule == "LENGTH"
+
+
+def test_lookalikes_come_from_the_unicode_confusables_data():
+    assert LOOKALIKES[0x0430] == "a"  # cyrillic small letter a
+    assert LOOKALIKES[0x0455] == "s"  # cyrillic small letter dze
+    assert LOOKALIKES[0x03BF] == "o"  # greek small letter omicron
+    assert LOOKALIKES[0x0406] == "I"  # cyrillic capital byelorussian-ukrainian i
+    assert len(LOOKALIKES) > 1000
+
+
+def test_lookalikes_leave_ascii_and_norwegian_letters_alone():
+    assert not [chr(cp) for cp in LOOKALIKES if cp < 128]
+    assert not {ord(ch) for ch in "æøåÆØÅ"} & LOOKALIKES.keys()
+    assert normalise("Ærlig talt, FÅ ØL") == "ærlig talt, få øl"
 
 
 def test_check_caption_forbidden_message_names_the_phrase():
@@ -157,3 +265,36 @@ def test_caption_violations_reads_the_admin_rules(programme):
 def test_caption_violations_counts_length_after_disclosure(programme):
     violations = caption_violations(caption="a" * 275, network=Network.X, language="en")
     assert [v.rule for v in violations] == ["LENGTH"]
+
+
+def test_caption_violations_counts_the_link_after_the_disclosure(programme):
+    # 245 + "\n\n#employee" (11) + " " + 23 for the link = 280 on X.
+    assert caption_violations(caption="a" * 245, network=Network.X, language="en", link=LINK) == []
+    violations = caption_violations(caption="a" * 246, network=Network.X, language="en", link=LINK)
+    assert [v.rule for v in violations] == ["LENGTH"]
+
+
+def test_caption_length_violation_uses_the_language_disclosure(programme):
+    # "\n\n#ansatt" is 9 characters, "\n\n#employee" 11: the same caption fits in Norwegian.
+    caption = "a" * 247
+    assert (
+        caption_length_violation(caption=caption, network=Network.X, language="nb", link=LINK)
+        is None
+    )
+    violation = caption_length_violation(
+        caption=caption, network=Network.X, language="en", link=LINK
+    )
+    assert violation is not None
+    assert violation.message == (
+        "With the disclosure “#employee” and the tracked link added, the caption is 282 "
+        "characters; X allows 280. Shorten it by 2."
+    )
+
+
+def test_caption_length_violation_ignores_forbidden_phrases(programme):
+    assert (
+        caption_length_violation(
+            caption="This is confidential", network=Network.X, language="en", link=LINK
+        )
+        is None
+    )
