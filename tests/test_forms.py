@@ -39,6 +39,12 @@ class _PlainForm(SafeForm):
     team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
 
 
+class _NumberForm(SafeForm):
+    count = forms.IntegerField(required=False)
+    limited = forms.IntegerField(min_value=0, max_value=10, required=False)
+    share = forms.DecimalField(required=False)
+
+
 class _TeamModelForm(SafeModelForm):
     class Meta:
         model = Team
@@ -83,9 +89,10 @@ def test_safe_datetime_field_refuses_nul():
 
 
 def test_safe_date_error_is_translated():
-    with translation.override("nb"), pytest.raises(forms.ValidationError) as caught:
-        SafeDateField().clean("0001-01-01")
-    assert caught.value.messages == ["Skriv en dato mellom 1900-01-01 og 2999-12-31."]
+    with translation.override("nb"):
+        with pytest.raises(forms.ValidationError) as caught:
+            SafeDateField().clean("0001-01-01")
+        assert caught.value.messages == ["Skriv en dato mellom 1900-01-01 og 2999-12-31."]
 
 
 @pytest.mark.django_db
@@ -198,3 +205,29 @@ def test_safe_model_form_hardens_model_generated_fields(django_assert_num_querie
     with django_assert_num_queries(0):
         assert form.is_valid() is False
     assert list(form.errors) == ["parent"]
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (HUGE_ID, "Ensure this value is less than or equal to 2147483647."),
+        ("-" + HUGE_ID, "Ensure this value is greater than or equal to -2147483648."),
+    ],
+)
+def test_safe_form_bounds_a_whole_number_field_to_a_database_integer(value, error):
+    form = _NumberForm({"count": value})
+    assert form.is_valid() is False
+    assert form.errors["count"] == [error]
+
+
+def test_safe_form_keeps_a_whole_number_field_s_own_bounds():
+    form = _NumberForm({"limited": "11"})
+    assert form.is_valid() is False
+    assert form.errors["limited"] == ["Ensure this value is less than or equal to 10."]
+    assert _NumberForm().fields["limited"].max_value == 10
+
+
+def test_safe_form_leaves_decimal_fields_unbounded():
+    form = _NumberForm({"share": HUGE_ID})
+    assert form.is_valid(), form.errors
+    assert form.fields["share"].max_value is None
