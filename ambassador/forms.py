@@ -1,9 +1,10 @@
 """Form fields that answer hostile input with a form error instead of a server error.
 
 Django's own fields let some values through that fail later, outside the form: a year-1
-date overflows when it is converted to UTC, an id beyond the database's integer range
-overflows in the database driver (SQLite), and PostgreSQL refuses NUL characters. The
-``Safe*`` fields refuse these values during validation, with a translated message.
+date overflows when it is converted to UTC, and an id beyond the database's integer range
+overflows in the database driver (SQLite). The ``Safe*`` fields refuse these values during
+validation, with a translated message. (Django's text and model-choice fields already
+refuse NUL characters, which PostgreSQL cannot store.)
 ``SafeFormMixin`` (and the ready ``SafeForm`` and ``SafeModelForm`` bases) upgrades every
 plain Django date, date-time and model-choice field of a form to its safe version, gives
 every whole-number field without bounds those of a 32-bit integer column and every text
@@ -19,6 +20,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import connections
+from django.forms.fields import BaseTemporalField
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +35,6 @@ INTEGER_MAX = 2**31 - 1
 
 # The default limit of a text field that sets none: long enough for guidelines or a lesson.
 TEXT_MAX_LENGTH = 50_000
-
-_NUL = "\x00"
 
 
 def _check_date_range(value: dt.date, *, min_value: dt.date, max_value: dt.date) -> None:
@@ -91,7 +91,7 @@ class SafeDateTimeField(forms.DateTimeField):
                 parsed = parse_datetime(value.strip())
             except ValueError as exc:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
-            value = parsed or forms.fields.BaseTemporalField.to_python(self, value)
+            value = parsed or BaseTemporalField.to_python(self, value)
         if isinstance(value, dt.date):
             _check_date_range(value, min_value=self.min_value, max_value=self.max_value)
         result = super().to_python(value)
@@ -106,21 +106,18 @@ class SafeDateTimeField(forms.DateTimeField):
 def _key_is_storable(field: forms.ModelChoiceField, value) -> bool:
     """Can ``value`` be looked up in the key column without the database refusing it?
 
-    An integer key must be a number inside the column's range; any key must be free of NUL.
-    A value that is not a number at all is left to Django, which refuses it itself.
+    An integer key must be a number inside the column's range. Anything else (not a number
+    at all, NUL characters) is left to Django, which refuses it itself.
     """
     if isinstance(value, field.queryset.model):
         return True
-    text = str(value)
-    if _NUL in text:
-        return False
     model = field.queryset.model
     column = model._meta.get_field(field.to_field_name) if field.to_field_name else model._meta.pk
     internal_type = column.get_internal_type()
     if not internal_type.endswith(("IntegerField", "AutoField")):
         return True
     try:
-        number = int(text.strip())
+        number = int(str(value).strip())
     except ValueError:
         return True
     low, high = connections[field.queryset.db].ops.integer_field_range(internal_type)
@@ -128,7 +125,7 @@ def _key_is_storable(field: forms.ModelChoiceField, value) -> bool:
 
 
 class SafeModelChoiceField(forms.ModelChoiceField):
-    """A model choice that refuses an out-of-range or NUL-carrying key before any query."""
+    """A model choice that refuses a key beyond the key column's range before any query."""
 
     def to_python(self, value):
         if value not in self.empty_values and not _key_is_storable(self, value):
@@ -141,7 +138,7 @@ class SafeModelChoiceField(forms.ModelChoiceField):
 
 
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Model choices that refuse an out-of-range or NUL-carrying key before any query."""
+    """Model choices that refuse a key beyond the key column's range before any query."""
 
     def _check_values(self, value):
         if isinstance(value, list | tuple | set | frozenset):

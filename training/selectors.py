@@ -364,7 +364,8 @@ def team_training_for(
 ) -> TeamTraining | None:
     """The training page of one team ``user`` manages, or None when they do not manage it.
 
-    Only admins see individuals' training results; a manager sees team figures.
+    Only admins see each person's completed modules: managers get team figures, so that
+    training does not become a way to monitor individual employees.
     """
     team = accounts_selectors.teams_managed_by(user=user).filter(pk=team_id).first()
     if team is None:
