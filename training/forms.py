@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from ambassador.forms import SafeForm, SafeModelForm, SafeModelMultipleChoiceField
 from ambassador.networks import Network
 from training.models import GuidelineVersion, Lesson, Module, Programme, Question
 
 
-class MissionForm(forms.ModelForm):
+class MissionForm(SafeModelForm):
     class Meta:
         model = Programme
         fields = ["mission_en", "mission_nb"]
@@ -20,7 +21,7 @@ class MissionForm(forms.ModelForm):
         help_texts = {"mission_en": _("Markdown. A few paragraphs on why the programme exists.")}
 
 
-class CaptionRulesForm(forms.ModelForm):
+class CaptionRulesForm(SafeModelForm):
     class Meta:
         model = Programme
         fields = [
@@ -40,13 +41,13 @@ class CaptionRulesForm(forms.ModelForm):
         return "\n".join(unique)
 
 
-class ProgrammeSettingsForm(forms.ModelForm):
+class ProgrammeSettingsForm(SafeModelForm):
     class Meta:
         model = Programme
         fields = ["sharing_gate_enabled"]
 
 
-class GuidelinesPublishForm(forms.Form):
+class GuidelinesPublishForm(SafeForm):
     body_en = forms.CharField(
         label=_("Guidelines (English)"),
         widget=forms.Textarea(attrs={"rows": 18}),
@@ -74,7 +75,7 @@ class GuidelinesPublishForm(forms.Form):
         return summary
 
 
-class GuidelineCompareForm(forms.Form):
+class GuidelineCompareForm(SafeForm):
     old = forms.TypedChoiceField(label=_("Compare version"), coerce=int)
     new = forms.TypedChoiceField(label=_("with version"), coerce=int)
 
@@ -85,7 +86,7 @@ class GuidelineCompareForm(forms.Form):
         self.fields["new"].choices = choices
 
 
-class CaptionCheckForm(forms.Form):
+class CaptionCheckForm(SafeForm):
     network = forms.ChoiceField(label=_("Network"), choices=Network.choices)
     caption = forms.CharField(
         label=_("Draft caption"),
@@ -96,6 +97,7 @@ class CaptionCheckForm(forms.Form):
 
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_DUE_DAYS = 3650  # ten years: a due date is computed from it on every training page
 
 
 def _https_only(value: str) -> None:
@@ -103,8 +105,8 @@ def _https_only(value: str) -> None:
         raise ValidationError(_("Use an https:// link."))
 
 
-class ModuleForm(forms.ModelForm):
-    teams = forms.ModelMultipleChoiceField(
+class ModuleForm(SafeModelForm):
+    teams = SafeModelMultipleChoiceField(
         label=_("Teams"),
         queryset=Team.objects.order_by("name"),
         required=False,
@@ -134,6 +136,14 @@ class ModuleForm(forms.ModelForm):
             raise ValidationError(_("The pass mark is a percentage from 1 to 100."))
         return value
 
+    def clean_due_days_after_joining(self):
+        value = self.cleaned_data["due_days_after_joining"]
+        if value is not None and value > MAX_DUE_DAYS:
+            raise ValidationError(
+                _("Give at most %(days)d days after joining.") % {"days": MAX_DUE_DAYS}
+            )
+        return value
+
     def clean_max_attempts(self):
         value = self.cleaned_data["max_attempts"]
         if value is not None and value < 1:
@@ -150,7 +160,7 @@ class ModuleForm(forms.ModelForm):
         return data
 
 
-class LessonForm(forms.ModelForm):
+class LessonForm(SafeModelForm):
     video_url = forms.URLField(
         label=_("Video link"),
         required=False,
@@ -196,7 +206,7 @@ class LessonForm(forms.ModelForm):
         return data
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(SafeForm):
     text = forms.CharField(label=_("Question"), max_length=500)
     kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
     position = forms.IntegerField(label=_("Position"), min_value=0, required=False)

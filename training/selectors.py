@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -182,6 +184,12 @@ def module_lessons(*, module: Module, user: User) -> list[Lesson]:
     )
 
 
+def lesson_hidden_from(*, user: User, lesson_id: int) -> Lesson | None:
+    """Lesson ``lesson_id`` if it exists in a module ``user`` may not take, else None."""
+    hidden = ~Q(module__in=Module.objects.filter(_visible_modules_q(user=user)))
+    return Lesson.objects.filter(hidden, pk=lesson_id).first()
+
+
 def quiz_questions(*, module: Module) -> list[Question]:
     return list(
         module.questions.prefetch_related(
@@ -207,9 +215,12 @@ def completions_of(*, user: User) -> QuerySet[Completion]:
     return Completion.objects.filter(user=user).select_related("module").order_by("-completed_at")
 
 
+_CODE_SHAPE = re.compile(r"[A-Z0-9-]{1,16}")
+
+
 def completion_by_code(*, code: str) -> Completion | None:
     code = code.strip().upper()
-    if not code or len(code) > 16:
+    if not _CODE_SHAPE.fullmatch(code):  # also keeps NUL, which PostgreSQL refuses, away
         return None
     return Completion.objects.filter(code=code).select_related("user", "module").first()
 
@@ -290,7 +301,7 @@ def team_statuses(*, teams: QuerySet[Team], modules: list[Module]) -> list[TeamS
     ]
 
 
-def team_people_status(*, team: Team) -> QuerySet[User]:
+def _team_people_status(*, team: Team) -> QuerySet[User]:
     """Active members of ``team`` with whether they acknowledged the current guidelines."""
     acknowledged = GuidelineAcknowledgement.objects.filter(
         user=OuterRef("pk"), version_id=_current_version_id()
@@ -306,13 +317,111 @@ def team_people_status(*, team: Team) -> QuerySet[User]:
     )
 
 
-def person_completed_module_ids(*, users: list[User]) -> dict[int, set[int]]:
+def _person_completed_module_ids(*, users: list[User]) -> dict[int, set[int]]:
     result: dict[int, set[int]] = {u.pk: set() for u in users}
     for user_id, module_id in Completion.objects.filter(user__in=users).values_list(
         "user_id", "module_id"
     ):
         result[user_id].add(module_id)
     return result
+
+
+TEAM_PAGE_SIZE = 25  # teams per page of the overview, people per page of one team
+MODULE_COLUMNS = 10  # module columns per page of the overview
+MODULE_ROWS = 25  # module rows per page of one team
+
+
+def _published_modules() -> QuerySet[Module]:
+    return Module.objects.filter(is_published=True).order_by("position", "id")
+
+
+@dataclass
+class TeamsTraining:
+    """The overview of the teams a person manages: one page of teams, one page of modules."""
+
+    page: Page  # of teams
+    module_page: Page
+    modules: list[Module]
+    statuses: list[TeamStatus]
+    current: GuidelineVersion | None
+
+
+def teams_training_for(*, user: User, page=None, modules_page=None) -> TeamsTraining:
+    """Acknowledgement and completion figures for the teams ``user`` manages: aggregates
+    only, never individuals. Every published module is shown, ``MODULE_COLUMNS`` at a time.
+
+    The team tree is walked once; the other queries do not grow with teams or modules.
+    """
+    teams = accounts_selectors.teams_managed_by(user=user)
+    team_page = Paginator(teams.order_by("name"), TEAM_PAGE_SIZE).get_page(page)
+    module_page = Paginator(_published_modules(), MODULE_COLUMNS).get_page(modules_page)
+    modules = list(module_page.object_list)
+    statuses = team_statuses(
+        teams=Team.objects.filter(pk__in=[t.pk for t in team_page.object_list]), modules=modules
+    )
+    for status in statuses:
+        status.module_rows = [(m, status.completions[m.pk]) for m in modules]
+    return TeamsTraining(
+        page=team_page,
+        module_page=module_page,
+        modules=modules,
+        statuses=statuses,
+        current=guideline_current(),
+    )
+
+
+@dataclass
+class TeamTraining:
+    """One team: guideline acknowledgement by name, training completion as team figures
+    per module; each person's completed modules only when ``show_individuals``."""
+
+    team: Team
+    page: Page  # of people, each with ``has_acknowledged`` (and ``completed_titles``)
+    module_page: Page
+    module_rows: list[tuple[Module, int, int]]  # module, people who completed it, percent
+    members: int
+    show_individuals: bool
+    current: GuidelineVersion | None
+
+
+def team_training_for(
+    *, user: User, team_id: int, page=None, modules_page=None
+) -> TeamTraining | None:
+    """The training page of one team ``user`` manages, or None when they do not manage it.
+
+    Only admins see each person's completed modules: managers get team figures, so that
+    training does not become a way to monitor individual employees.
+    """
+    team = accounts_selectors.teams_managed_by(user=user).filter(pk=team_id).first()
+    if team is None:
+        return None
+    people = Paginator(_team_people_status(team=team), TEAM_PAGE_SIZE).get_page(page)
+    module_page = Paginator(_published_modules(), MODULE_ROWS).get_page(modules_page)
+    modules = list(module_page.object_list)
+    [status] = team_statuses(teams=Team.objects.filter(pk=team.pk), modules=modules)
+    module_rows = [
+        (
+            module,
+            status.completions[module.pk],
+            (status.completions[module.pk] * 100) // status.members if status.members else 0,
+        )
+        for module in modules
+    ]
+    show_individuals = user.is_admin
+    if show_individuals:
+        done = _person_completed_module_ids(users=list(people.object_list))
+        titles = dict(_published_modules().values_list("pk", "title"))
+        for person in people.object_list:
+            person.completed_titles = sorted(titles[m] for m in done[person.pk] if m in titles)
+    return TeamTraining(
+        team=team,
+        page=people,
+        module_page=module_page,
+        module_rows=module_rows,
+        members=status.members,
+        show_individuals=show_individuals,
+        current=guideline_current(),
+    )
 
 
 def question_failure_stats(*, module: Module) -> QuerySet[Question]:

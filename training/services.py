@@ -12,8 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction
-from accounts.models import User
-from accounts.services import audit_record, notification_create
+from accounts.models import Notification, User
+from accounts.services import audit_record
+from training import tasks  # tasks imports this module too: use tasks.<name> at call time only
 from training.models import (
     PROGRAMME_ID,
     Answer,
@@ -28,6 +29,7 @@ from training.models import (
     QuestionResult,
     QuizAttempt,
 )
+from training.selectors import guideline_current, users_without_current_acknowledgement
 
 
 class TrainingError(Exception):
@@ -113,13 +115,22 @@ def guidelines_publish(
         target=version,
         detail={"number": version.number},
     )
-    from training.tasks import announce_guidelines
-
-    transaction.on_commit(lambda: announce_guidelines.delay(version.pk))
+    transaction.on_commit(lambda: tasks.announce_guidelines.delay(version.pk))
     return version
 
 
 NOTIFICATION_KIND_GUIDELINES = "training.guidelines_published"
+ANNOUNCE_BATCH_SIZE = 1000
+
+
+def _announcement(version: GuidelineVersion, language: str) -> tuple[str, str]:
+    """The notification's title and body in ``language``."""
+    with translation.override(language):
+        title = _("New posting guidelines (version %(number)d)") % {"number": version.number}
+        body = _("What changed: %(summary)s Please read and acknowledge them.") % {
+            "summary": version.summary_for(translation.get_language() or "")
+        }
+    return title[:200], body
 
 
 @transaction.atomic
@@ -128,10 +139,9 @@ def guidelines_announce(*, version: GuidelineVersion) -> int:
 
     The version row is claimed with a conditional UPDATE: a retried or duplicated task
     finds it claimed and sends nothing. The claim and the notifications commit together.
-    Returns how many people were notified.
+    The notifications are inserted in batches, one statement per batch, each in the
+    recipient's language. Returns how many people were notified.
     """
-    from training.selectors import guideline_current, users_without_current_acknowledgement
-
     claimed = GuidelineVersion.objects.filter(pk=version.pk, announced_at__isnull=True).update(
         announced_at=timezone.now()
     )
@@ -139,18 +149,32 @@ def guidelines_announce(*, version: GuidelineVersion) -> int:
     if not claimed or current is None or current.pk != version.pk:
         return 0
     url = reverse("training:programme") + "#guidelines"
-    count = 0
-    for user in users_without_current_acknowledgement().only("pk", "language").iterator():
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            notification_create(
-                recipient=user,
-                kind=NOTIFICATION_KIND_GUIDELINES,
-                title=_("New posting guidelines (version %(number)d)") % {"number": version.number},
-                body=_("What changed: %(summary)s Please read and acknowledge them.")
-                % {"summary": version.summary_for(translation.get_language() or "")},
-                url=url,
+    texts: dict[str, tuple[str, str]] = {}
+    recipients = (
+        users_without_current_acknowledgement().order_by("pk").values_list("pk", "language")
+    )
+    count, last_pk = 0, 0
+    while batch := list(recipients.filter(pk__gt=last_pk)[:ANNOUNCE_BATCH_SIZE]):
+        notifications = []
+        for user_id, language in batch:
+            language = language or settings.LANGUAGE_CODE
+            if language not in texts:
+                texts[language] = _announcement(version, language)
+            title, body = texts[language]
+            notifications.append(
+                Notification(
+                    recipient_id=user_id,
+                    kind=NOTIFICATION_KIND_GUIDELINES,
+                    title=title,
+                    body=body,
+                    url=url,
+                )
             )
-        count += 1
+        Notification.objects.bulk_create(notifications)
+        count += len(notifications)
+        last_pk = batch[-1][0]
+        if len(batch) < ANNOUNCE_BATCH_SIZE:
+            break
     return count
 
 

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import AuditEvent
 from tests.training.factories import AnswerFactory, ModuleFactory, QuestionFactory
+from training import services
 from training.models import PROGRAMME_ID, Answer, Module, Programme, Question
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +97,6 @@ def test_django_admin_module_lessons_are_read_only(admin_client):
 
 
 def test_settings_page_change_writes_settings_changed_audit(client, personas, programme):
-    from accounts.models import AuditEvent
-
     client.force_login(personas.admin)
     response = client.post(reverse("training:manage_settings"), {})
     programme.refresh_from_db()
@@ -107,8 +107,6 @@ def test_settings_page_change_writes_settings_changed_audit(client, personas, pr
 
 
 def test_settings_page_unchanged_post_writes_no_audit(client, personas, programme):
-    from accounts.models import AuditEvent
-
     client.force_login(personas.admin)
     client.post(reverse("training:manage_settings"), {"sharing_gate_enabled": "on"})
     assert not AuditEvent.objects.filter(action="SETTINGS_CHANGED").exists()
@@ -116,8 +114,6 @@ def test_settings_page_unchanged_post_writes_no_audit(client, personas, programm
 
 
 def test_question_save_service_refuses_single_choice_with_two_correct(personas):
-    from training import services
-
     module = ModuleFactory()
     question = Question(module=module, text="Which?", kind=Question.Kind.SINGLE)
     with pytest.raises(services.TrainingError, match="exactly one correct answer"):

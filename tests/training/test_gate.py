@@ -1,5 +1,9 @@
+import datetime as dt
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.training.factories import (
     CompletionFactory,
@@ -78,16 +82,10 @@ def test_sharing_gate_completed_module_is_not_missing(personas, programme):
 
 
 def test_sharing_gate_anonymous_is_not_allowed(programme):
-    from django.contrib.auth.models import AnonymousUser
-
     assert selectors.sharing_gate(user=AnonymousUser()).allowed is False
 
 
 def test_module_due_date_relative_to_joining(personas):
-    import datetime as dt
-
-    from django.utils import timezone
-
     module = ModuleFactory(is_required=True, due_days_after_joining=30)
     joined = timezone.localdate(personas.employee.date_joined)
     assert selectors.module_due_date(
@@ -96,8 +94,6 @@ def test_module_due_date_relative_to_joining(personas):
 
 
 def test_module_due_date_fixed(personas):
-    import datetime as dt
-
     module = ModuleFactory(is_required=True, due_date=dt.date(2027, 1, 31))
     assert selectors.module_due_date(module=module, user=personas.employee) == dt.date(2027, 1, 31)
 

@@ -234,29 +234,54 @@ def test_users_without_current_acknowledgement_empty_without_guidelines(personas
 
 # --- Rendering -------------------------------------------------------------------------------
 
+# Each payload and the harmless part of it that must still be shown once sanitised.
 PAYLOADS = [
-    '<img src=x onerror="alert(1)">',
-    "[click](javascript:alert(1))",
-    "[click](&#106;avascript:alert(1))",
-    "<svg><script>alert(1)</script></svg>",
-    '<iframe src="https://evil.example"></iframe>',
-    '<p style="background:url(javascript:alert(1))">x</p>',
+    ('<img src=x onerror="alert(1)">', '<p><img src="x"></p>'),
+    ("[click](javascript:alert(1))", '<p><a rel="noopener noreferrer nofollow">click</a></p>'),
+    ("[click](&#106;avascript:alert(1))", '<p><a rel="noopener noreferrer nofollow">click</a></p>'),
+    ("<svg><script>alert(1)</script></svg>", "<p></p>"),
+    ('<iframe src="https://evil.example"></iframe>', ""),
+    ('<p style="background:url(javascript:alert(1))">x</p>', "<p>x</p>"),
 ]
+DANGEROUS = ("onerror", "javascript:", "<script", "<iframe", "style=", "<svg", "alert(1)")
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
-def test_programme_page_guidelines_and_mission_payloads_are_inert(client, personas, payload):
-    GuidelineVersionFactory(number=1, body_en=f"Rules\n\n{payload}")
-    services.programme_update(by=personas.admin, mission_en=f"Mission\n\n{payload}")
+def _main(html: str) -> str:
+    return html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+
+
+@pytest.mark.parametrize(("payload", "shown"), PAYLOADS)
+def test_programme_page_guidelines_and_mission_payloads_are_inert(client, personas, payload, shown):
+    client.force_login(personas.admin)
+    published = client.post(
+        reverse("training:manage_guidelines"),
+        {"body_en": f"## Rules\n\n{payload}", "change_summary": "Payload"},
+    )
+    saved = client.post(
+        reverse("training:manage_mission"), {"mission_en": f"Our mission\n\n{payload}"}
+    )
+    assert (published.status_code, saved.status_code) == (302, 302)
+    assert GuidelineVersion.objects.get().body_en == f"## Rules\n\n{payload}"
     client.force_login(personas.employee)
-    html = client.get(reverse("training:programme")).content.decode().lower()
-    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
-    assert "onerror" not in main
-    assert "javascript:" not in main
-    assert "<script" not in main
-    assert "<iframe" not in main
-    assert "style=" not in main
-    assert "<svg" not in main
+    response = client.get(reverse("training:programme"))
+    assert response.status_code == 200
+    main = _main(response.content.decode())
+    assert f"<p>Our mission</p>\n{shown}" in main
+    assert f"<h2>Rules</h2>\n{shown}" in main
+    for bad in DANGEROUS:
+        assert bad not in main.lower()
+
+
+@pytest.mark.parametrize(("payload", "shown"), PAYLOADS)
+def test_guideline_version_page_payloads_are_inert(client, personas, payload, shown):
+    GuidelineVersionFactory(number=1, body_en=f"## Rules\n\n{payload}")
+    client.force_login(personas.employee)
+    response = client.get(reverse("training:guideline_version", args=[1]))
+    assert response.status_code == 200
+    main = _main(response.content.decode())
+    assert f"<h2>Rules</h2>\n{shown}" in main
+    for bad in DANGEROUS:
+        assert bad not in main.lower()
 
 
 def test_guideline_versions_show_summary_in_norwegian(client, personas):

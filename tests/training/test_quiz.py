@@ -215,7 +215,56 @@ def test_quiz_view_shows_every_answer_once(client, personas):
     response = client.get(reverse("training:quiz", args=[module.pk]))
     shown = sorted(a.text for q in response.context["questions"] for a in q.shuffled)
     assert shown == ["No", "Right", "Wrong", "Yes A", "Yes B"]
-    assert "is_correct" not in response.content.decode()
+
+
+# Ways a correct answer could be told apart in the page, in either language.
+LEAK_MARKERS = (
+    "is_correct", "is-correct", "iscorrect", "data-correct", "correct=", '"correct"',
+    "riktig", "korrekt", "true", "checked", "selected", "data-answer", "data-score",
+)  # fmt: skip
+
+
+def _quiz_form(html: str) -> str:
+    return html.split('<form method="post" class="training-quiz">', 1)[1].split("</form>", 1)[0]
+
+
+def _options(form: str) -> list[str]:
+    return re.findall(r'<div class="training-option".*?</div>', form, flags=re.S)
+
+
+@pytest.mark.parametrize(
+    ("language", "multiple_help"),
+    [("en", "Choose every correct answer."), ("nb", "Velg alle riktige svar.")],
+)
+def test_quiz_view_does_not_reveal_the_correct_answers(client, personas, language, multiple_help):
+    module = quiz_module()
+    personas.employee.language = language
+    personas.employee.save()
+    client.force_login(personas.employee)
+    response = client.get(reverse("training:quiz", args=[module.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    form = _quiz_form(html)
+    assert response.status_code == 200
+    assert "1. Pick the right one</legend>" in form and "2. Pick both yeses</legend>" in form
+    assert multiple_help in form
+    answers = {a.pk: a for q in module.questions.all() for a in q.answers.all()}
+    options = _options(form)
+    assert len(options) == len(answers) == 5
+    assert sorted(re.findall(r'<label for="answer-\d+">([^<]+)</label>', form)) == sorted(
+        a.text for a in answers.values()
+    )
+    # With its id and text taken out, a correct answer's markup is the same as a wrong one's.
+    shapes = set()
+    for option in options:
+        answer = answers[int(re.search(r'value="(\d+)"', option).group(1))]
+        shape = re.sub(r'name="question-\d+"', 'name="question-N"', option)
+        shape = re.sub(rf"\b{answer.pk}\b", "ID", shape).replace(f">{answer.text}<", ">TEXT<")
+        shapes.add((answer.question.kind, shape))
+        assert all(marker not in shape.lower() for marker in LEAK_MARKERS), shape
+    assert len(shapes) == 2  # one shape for single choice, one for multiple choice
+    assert 'type="application/json"' not in html and "<script" not in form
+    for marker in ("is_correct", "is-correct", "data-correct", '"correct"', "correct="):
+        assert marker not in html.lower()
 
 
 def _rendered_orders(client, module, renders: int) -> set[tuple[str, ...]]:
