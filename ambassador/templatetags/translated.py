@@ -1,0 +1,50 @@
+"""Reading translated content in templates: ``{% load translated %}``."""
+
+from django import template
+from django.utils.html import format_html
+
+from ambassador.translated import (
+    fallback_marker_text,
+    reader_language,
+    shown_language,
+    text_in,
+)
+
+register = template.Library()
+
+
+def _marker(language: str) -> str:
+    return format_html('<span class="fallback-marker">{}</span>', fallback_marker_text(language))
+
+
+@register.simple_tag
+def translated(obj, field: str):
+    """``{% translated item "title" %}``: the text in the reader's language; in another
+    language (the default one) when it has no translation yet, marked as such."""
+    language = shown_language(obj, field)
+    if language is None:
+        return ""
+    text = text_in(obj, field, language)
+    if language == reader_language():
+        return text  # escaped by the template engine
+    return format_html('<span lang="{}">{}</span>{}', language, text, _marker(language))
+
+
+@register.simple_tag
+def fallback_marker(obj, field: str):
+    """``{% fallback_marker lesson "body" %}``: only the marker, for texts rendered some
+    other way (Markdown); empty when the text is in the reader's language."""
+    language = shown_language(obj, field)
+    if language is None or language == reader_language():
+        return ""
+    return _marker(language)
+
+
+@register.simple_tag
+def fallback_lang(obj, field: str):
+    """``lang="en"`` (with a leading space) when ``obj.field`` is shown in another language
+    than the reader's, for the element that holds it; else nothing."""
+    language = shown_language(obj, field)
+    if language is None or language == reader_language():
+        return ""
+    return format_html(' lang="{}"', language)
