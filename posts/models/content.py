@@ -74,7 +74,7 @@ class ContentItemQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What an employee may see in the feed and share."""
-        from posts.selectors.library import audience_team_ids
+        from posts.selectors import audience_team_ids
 
         return self.live().targeted_at(audience_team_ids(user=user))
 

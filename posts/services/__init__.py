@@ -1,1 +1,2 @@
-"""Writes of the posts app, by area: ``posts.services.library`` and ``posts.services.sharing``."""
+"""Writes of the posts app, one module per entity: ``content`` (items, their workflow and
+suggestions), ``comments``, ``previews``, ``feeds``, ``shares`` and ``clicks``."""

@@ -8,7 +8,8 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Notification
 from posts.models import ContentItem, ContentStatus
 from posts.networks import CAPTION_LIMITS, Network
-from posts.services import library as services
+from posts.services import comments as comment_services
+from posts.services import content as services
 from tests.posts.conftest import make_png
 from tests.posts.factories import CommentFactory, ContentItemFactory
 
@@ -300,25 +301,25 @@ def test_suggestion_update_resubmits(personas):
 
 def test_comment_create_notifies_curator(personas):
     item = ContentItemFactory(created_by=personas.manager_a)
-    services.comment_create(item=item, by=personas.employee, body="How did it go?")
+    comment_services.comment_create(item=item, by=personas.employee, body="How did it go?")
     note = Notification.objects.get(recipient=personas.manager_a)
     assert note.kind == "content_comment"
 
 
 def test_comment_create_own_item_no_notification(personas):
     item = ContentItemFactory(created_by=personas.manager_a)
-    services.comment_create(item=item, by=personas.manager_a, body="Note to self")
+    comment_services.comment_create(item=item, by=personas.manager_a, body="Note to self")
     assert Notification.objects.count() == 0
 
 
 def test_comment_create_empty_refused(personas):
     with pytest.raises(services.ContentValidationError):
-        services.comment_create(item=ContentItemFactory(), by=personas.employee, body="   ")
+        comment_services.comment_create(item=ContentItemFactory(), by=personas.employee, body="   ")
 
 
 def test_comment_update_by_author(personas):
     comment = CommentFactory(author=personas.employee)
-    services.comment_update(comment=comment, by=personas.employee, body="Edited")
+    comment_services.comment_update(comment=comment, by=personas.employee, body="Edited")
     comment.refresh_from_db()
     assert comment.body == "Edited"
     assert comment.edited_at is not None
@@ -327,12 +328,12 @@ def test_comment_update_by_author(personas):
 def test_comment_update_by_other_forbidden(personas):
     comment = CommentFactory(author=personas.employee)
     with pytest.raises(services.ContentPermissionError):
-        services.comment_update(comment=comment, by=personas.manager_a, body="Hijack")
+        comment_services.comment_update(comment=comment, by=personas.manager_a, body="Hijack")
 
 
 def test_comment_remove_by_manager(personas):
     comment = CommentFactory(author=personas.employee)
-    services.comment_remove(comment=comment, by=personas.manager_a)
+    comment_services.comment_remove(comment=comment, by=personas.manager_a)
     comment.refresh_from_db()
     assert comment.removed_by == personas.manager_a
     assert AuditEvent.objects.filter(action="COMMENT_REMOVED").count() == 1
@@ -341,7 +342,7 @@ def test_comment_remove_by_manager(personas):
 def test_comment_remove_by_employee_forbidden(personas):
     comment = CommentFactory(author=personas.employee)
     with pytest.raises(services.ContentPermissionError):
-        services.comment_remove(comment=comment, by=personas.employee)
+        comment_services.comment_remove(comment=comment, by=personas.employee)
 
 
 def test_content_update_by_manager_keeps_other_teams_targeting(personas):
@@ -412,7 +413,7 @@ def test_comment_notification_in_recipient_language(personas):
 
     item = ContentItemFactory(title="Great", created_by=_speaks(personas.manager_a, "en"))
     with translation.override("nb"):
-        services.comment_create(item=item, by=_speaks(personas.employee, "nb"), body="Hei!")
+        comment_services.comment_create(item=item, by=_speaks(personas.employee, "nb"), body="Hei!")
     assert Notification.objects.get(recipient=personas.manager_a).title == "New comment on Great"
 
 
@@ -425,7 +426,7 @@ def test_comment_on_suggestion_notifies_suggester_and_approver(personas):
         suggested_by=personas.employee,
         approved_by=personas.manager_a,
     )
-    services.comment_create(item=item, by=personas.employee_b, body="Nice find")
+    comment_services.comment_create(item=item, by=personas.employee_b, body="Nice find")
     assert sorted(Notification.objects.values_list("recipient__email", flat=True)) == sorted(
         [personas.employee.email, personas.manager_a.email]
     )
@@ -435,7 +436,7 @@ def test_comment_on_feed_item_notifies_approver(personas):
     from tests.posts.factories import FeedFactory
 
     item = ContentItemFactory(feed=FeedFactory(), approved_by=personas.manager_a)
-    services.comment_create(item=item, by=personas.employee, body="Question")
+    comment_services.comment_create(item=item, by=personas.employee, body="Question")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.manager_a.pk]
 
 
@@ -443,7 +444,7 @@ def test_comment_on_trusted_feed_item_notifies_feed_creator(personas):
     from tests.posts.factories import FeedFactory
 
     item = ContentItemFactory(feed=FeedFactory(created_by=personas.admin), approved_by=None)
-    services.comment_create(item=item, by=personas.employee, body="Question")
+    comment_services.comment_create(item=item, by=personas.employee, body="Question")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.admin.pk]
 
 
@@ -453,7 +454,7 @@ def test_comment_never_notifies_the_commenter(personas):
         approved_by=personas.manager_a,
         suggested_by=personas.employee,
     )
-    services.comment_create(item=item, by=personas.manager_a, body="Thanks all")
+    comment_services.comment_create(item=item, by=personas.manager_a, body="Thanks all")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.employee.pk]
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from posts.networks import Network, caption_length
-from posts.services.library import caption_limit_error
+from posts.validators import caption_limit_error
 
 # (id, network, text, expected length)
 LENGTHS = [

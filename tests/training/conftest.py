@@ -20,12 +20,6 @@ def programme(db) -> Programme:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Personas hash six passwords per test; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _english_by_default():
     """Requests leave their language active in the thread; service tests expect English."""
     from django.utils import translation
