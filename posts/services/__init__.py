@@ -1,2 +1,2 @@
-"""Writes of the posts app, one module per entity: ``content`` (items, their workflow and
-suggestions), ``comments``, ``previews``, ``feeds``, ``shares`` and ``clicks``."""
+"""Writes of the posts app, one module per entity: ``content`` (items and their workflow),
+``suggestions``, ``comments``, ``previews``, ``feeds``, ``shares`` and ``clicks``."""

@@ -1,5 +1,5 @@
 """Writes of content items: creation and edits by curators, the approval workflow, bulk
-actions, employees' suggestions, and the periodic archive of expired items.
+actions, and the periodic archive of expired items (employees' suggestions: ``suggestions``).
 
 Every function is keyword-only, atomic, and raises a ``ContentError`` subclass for an
 expected failure.
@@ -26,7 +26,6 @@ from accounts.models import Team, User
 from accounts.selectors import teams_managed_by
 from accounts.services import audit_record, notification_create
 from posts.models import Caption, ContentItem, ContentStatus, Topic
-from posts.networks import CAPTION_LIMITS
 from posts.selectors import user_can_curate
 from posts.tracked_links import tracked_links_forget
 from posts.validators import (
@@ -293,7 +292,7 @@ def content_update(
 # --- The workflow ----------------------------------------------------------------------------
 
 
-def _transition(item: ContentItem, *, allowed_from: set[str]) -> ContentItem:
+def content_transition(item: ContentItem, *, allowed_from: set[str]) -> ContentItem:
     """Lock the row and check its current status; returns the fresh row."""
     locked = ContentItem.objects.select_for_update().get(pk=item.pk)
     if locked.status not in allowed_from:
@@ -310,7 +309,9 @@ def content_submit(*, item: ContentItem, by: User) -> ContentItem:
     is_owner = by.pk in (item.created_by_id, item.suggested_by_id)
     if not is_owner:
         curator_require(user=by, item=item)
-    item = _transition(item, allowed_from={ContentStatus.DRAFT, ContentStatus.CHANGES_REQUESTED})
+    item = content_transition(
+        item, allowed_from={ContentStatus.DRAFT, ContentStatus.CHANGES_REQUESTED}
+    )
     item.status = ContentStatus.IN_REVIEW
     item.save(update_fields=["status", "updated_at"])
     audit_record(actor=by, action=AuditAction.CONTENT_SUBMITTED, target=item)
@@ -320,7 +321,7 @@ def content_submit(*, item: ContentItem, by: User) -> ContentItem:
 @transaction.atomic
 def content_approve(*, item: ContentItem, by: User) -> ContentItem:
     curator_require(user=by, item=item)
-    item = _transition(item, allowed_from={ContentStatus.DRAFT, ContentStatus.IN_REVIEW})
+    item = content_transition(item, allowed_from={ContentStatus.DRAFT, ContentStatus.IN_REVIEW})
     if not item.title:
         raise ContentValidationError(_("Title: add a title before approving."), field="title")
     item.status = ContentStatus.APPROVED
@@ -350,7 +351,7 @@ def _send_back(
 ) -> ContentItem:
     """Reject or ask for changes: the status, the curator's note, the audit row, and the
     author told (unless they decided themself)."""
-    item = _transition(item, allowed_from=allowed_from)
+    item = content_transition(item, allowed_from=allowed_from)
     item.status, item.review_note = status, note
     item.save(update_fields=["status", "review_note", "updated_at"])
     audit_record(actor=by, action=action, target=item, detail={detail_key: note})
@@ -400,7 +401,7 @@ def content_archive(*, item: ContentItem, by: User | None) -> ContentItem:
     """Approved → archived: by a curator, or by the periodic expiry (``by`` None)."""
     if by is not None:
         curator_require(user=by, item=item)
-    item = _transition(item, allowed_from={ContentStatus.APPROVED})
+    item = content_transition(item, allowed_from={ContentStatus.APPROVED})
     item.status = ContentStatus.ARCHIVED
     item.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -472,70 +473,3 @@ def content_bulk_action(
         except ContentError:
             skipped += 1
     return done, skipped + (len(set(item_ids)) - len(items))
-
-
-# --- Suggestions -----------------------------------------------------------------------------
-
-
-def _check_suggestion(*, url: str, reason: str, network: str, caption: str) -> tuple[str, str, str]:
-    """The cleaned URL, reason and caption of a suggestion, or ``ContentValidationError``."""
-    url = content_url_clean(url)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ContentValidationError(
-            _("Why share it: tell the curators why it is worth sharing."), field="reason"
-        )
-    caption = (caption or "").strip()
-    if caption:
-        if network not in CAPTION_LIMITS:
-            raise ContentValidationError(_("Network: choose a network."), field="network")
-        if problem := caption_limit_error(network=network, text=caption):
-            raise ContentValidationError(problem, field="caption")
-    return url, reason, caption
-
-
-@transaction.atomic
-def suggestion_create(
-    *, by: User, url: str, reason: str, network: str = "", caption: str = ""
-) -> ContentItem:
-    """An employee suggests a link; it enters review with them credited."""
-    url, reason, caption = _check_suggestion(
-        url=url, reason=reason, network=network, caption=caption
-    )
-    item = ContentItem.objects.create(
-        url=url,
-        slug=content_slug_new(urlsplit(url).hostname or ""),
-        status=ContentStatus.IN_REVIEW,
-        created_by=by,
-        suggested_by=by,
-        suggestion_reason=reason,
-        target_everyone=True,
-    )
-    if caption:
-        Caption.objects.create(
-            item=item, network=network, language=by.language or "en", text=caption
-        )
-    audit_record(actor=by, action=AuditAction.CONTENT_SUGGESTED, target=item)
-    content_preview_enqueue(item)
-    return item
-
-
-@transaction.atomic
-def suggestion_update(
-    *, item: ContentItem, by: User, url: str, reason: str, network: str = "", caption: str = ""
-) -> ContentItem:
-    """The suggester answers "changes requested" and sends the suggestion back to review."""
-    if item.suggested_by_id != by.pk:
-        raise ContentPermissionError(_("Only the person who suggested it can change it."))
-    item = _transition(item, allowed_from={ContentStatus.CHANGES_REQUESTED})
-    item.url, item.suggestion_reason, caption = _check_suggestion(
-        url=url, reason=reason, network=network, caption=caption
-    )
-    if caption:
-        Caption.objects.update_or_create(
-            item=item, network=network, language=by.language or "en", defaults={"text": caption}
-        )
-    item.status = ContentStatus.IN_REVIEW
-    item.save(update_fields=["url", "suggestion_reason", "status", "updated_at"])
-    audit_record(actor=by, action=AuditAction.CONTENT_SUBMITTED, target=item)
-    return item

@@ -29,6 +29,7 @@ from posts.forms import (
 )
 from posts.models import ContentItem, ContentStatus
 from posts.services import content as services
+from posts.services import suggestions
 
 FEED_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 50
@@ -318,7 +319,7 @@ def suggest(request):
     form = SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.suggestion_create(by=request.user, **form.cleaned_data)
+            suggestions.suggestion_create(by=request.user, **form.cleaned_data)
         except services.ContentError as exc:
             _form_error(form, exc)
         else:
@@ -358,7 +359,7 @@ def suggestion_edit(request, pk: int):
     form = SuggestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.suggestion_update(item=item, by=request.user, **form.cleaned_data)
+            suggestions.suggestion_update(item=item, by=request.user, **form.cleaned_data)
         except services.ContentError as exc:
             _form_error(form, exc)
         else:

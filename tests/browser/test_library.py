@@ -90,6 +90,8 @@ def test_library_curate_find_and_suggest(
     expect(page.locator(".library-title")).to_have_count(1)
     expect(page.locator(".library-title")).to_have_text("Our new wind farm")
     page.select_option("#id_topic", "")
+    # Wait for the unfiltered results: a late answer would otherwise replace the search's.
+    expect(page.locator(".library-title")).to_have_count(2)
     page.fill("#id_q", "wind farm")
     page.get_by_role("button", name="Filter").click()
     expect(page.locator(".library-title")).to_have_count(1)

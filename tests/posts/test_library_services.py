@@ -10,6 +10,7 @@ from posts.models import ContentItem, ContentStatus
 from posts.networks import CAPTION_LIMITS, Network
 from posts.services import comments as comment_services
 from posts.services import content as services
+from posts.services import suggestions as suggestion_services
 from tests.posts.conftest import make_png
 from tests.posts.factories import CommentFactory, ContentItemFactory
 
@@ -251,7 +252,7 @@ def test_content_bulk_action_by_employee_forbidden(personas):
 
 
 def test_suggestion_create_enters_review_with_credit(personas):
-    item = services.suggestion_create(
+    item = suggestion_services.suggestion_create(
         by=personas.employee,
         url="https://example.com/great",
         reason="Our CTO is quoted",
@@ -265,7 +266,7 @@ def test_suggestion_create_enters_review_with_credit(personas):
 
 def test_suggestion_create_caption_over_limit_refused(personas):
     with pytest.raises(services.ContentValidationError) as exc:
-        services.suggestion_create(
+        suggestion_services.suggestion_create(
             by=personas.employee,
             url="https://example.com/great",
             reason="Good",
@@ -277,7 +278,7 @@ def test_suggestion_create_caption_over_limit_refused(personas):
 
 
 def test_suggestion_approved_notifies_suggester(personas):
-    item = services.suggestion_create(
+    item = suggestion_services.suggestion_create(
         by=personas.employee, url="https://example.com/great", reason="Good"
     )
     ContentItem.objects.filter(pk=item.pk).update(title="Great")
@@ -292,7 +293,7 @@ def test_suggestion_update_resubmits(personas):
     item = ContentItemFactory(
         status=ContentStatus.CHANGES_REQUESTED, suggested_by=personas.employee
     )
-    services.suggestion_update(
+    suggestion_services.suggestion_update(
         item=item, by=personas.employee, url="https://example.com/better", reason="Better"
     )
     item.refresh_from_db()
@@ -487,7 +488,7 @@ def test_suggestion_create_enqueues_preview_only_on_commit(
     personas, eager_celery, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        item = services.suggestion_create(
+        item = suggestion_services.suggestion_create(
             by=personas.employee, url="http://127.0.0.1:9/x", reason="Good"
         )
     item.refresh_from_db()
@@ -497,7 +498,11 @@ def test_suggestion_create_enqueues_preview_only_on_commit(
     assert item.preview_fetched_at is not None
 
 
-@pytest.mark.parametrize("create", ["content_create", "suggestion_create"])
+@pytest.mark.parametrize(
+    "create",
+    [services.content_create, suggestion_services.suggestion_create],
+    ids=lambda f: f.__name__,
+)
 def test_rolled_back_create_enqueues_nothing(
     personas, eager_celery, django_capture_on_commit_callbacks, create
 ):
@@ -505,7 +510,7 @@ def test_rolled_back_create_enqueues_nothing(
 
     kwargs = (
         {"by": personas.manager_a, "url": "https://example.com/x"}
-        if create == "content_create"
+        if create is services.content_create
         else {"by": personas.employee, "url": "https://example.com/x", "reason": "Good"}
     )
     with (
@@ -513,7 +518,7 @@ def test_rolled_back_create_enqueues_nothing(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        getattr(services, create)(**kwargs)
+        create(**kwargs)
         raise RuntimeError("the request fails after the create")
     assert callbacks == []
     assert ContentItem.objects.count() == 0
