@@ -34,6 +34,16 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+def _datetime_field(label, help_text) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        input_formats=DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+        help_text=help_text,
+    )
+
+
 class ContentUrlField(forms.CharField):
     """A web address: http(s) only, checked by the same rule the services use."""
 
@@ -95,20 +105,10 @@ class ContentItemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Only used when the item is not for everyone."),
     )
-    publish_at = forms.DateTimeField(
-        label=gettext_lazy("Publish at"),
-        required=False,
-        input_formats=DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-        help_text=gettext_lazy("Empty: as soon as it is approved."),
+    publish_at = _datetime_field(
+        gettext_lazy("Publish at"), gettext_lazy("Empty: as soon as it is approved.")
     )
-    expire_at = forms.DateTimeField(
-        label=gettext_lazy("Expire at"),
-        required=False,
-        input_formats=DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-        help_text=gettext_lazy("Empty: never expires."),
-    )
+    expire_at = _datetime_field(gettext_lazy("Expire at"), gettext_lazy("Empty: never expires."))
     caption_editable = forms.BooleanField(
         label=gettext_lazy("Employees may edit the caption"), required=False, initial=True
     )

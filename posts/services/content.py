@@ -119,25 +119,22 @@ def _check_targets(*, user: User, target_everyone: bool, target_teams: list[Team
 
 
 def _check_item(
-    *,
     by: User,
-    url: str,
     publish_at: datetime | None,
     expire_at: datetime | None,
     captions: dict[tuple[str, str], str],
     target_everyone: bool,
     target_teams: list[Team],
     image: bytes | None,
-) -> str:
-    """What a curator's create and edit both check; returns the cleaned URL."""
-    url = content_url_clean(url)
+    /,
+) -> None:
+    """What a curator's create and edit both check, besides the URL."""
     if problem := window_problem(publish_at, expire_at):
         raise ContentValidationError(problem, field="expire_at")
     _check_captions(captions)
     _check_targets(user=by, target_everyone=target_everyone, target_teams=target_teams)
     if image is not None and (problem := image_problem(image)):
         raise ContentValidationError(problem, field="image")
-    return url
 
 
 def _set_captions(item: ContentItem, captions: dict[tuple[str, str], str]) -> None:
@@ -195,16 +192,8 @@ def content_create(
     curator_require(user=by)
     captions = captions or {}
     target_teams = list(target_teams)
-    url = _check_item(
-        by=by,
-        url=url,
-        publish_at=publish_at,
-        expire_at=expire_at,
-        captions=captions,
-        target_everyone=target_everyone,
-        target_teams=target_teams,
-        image=image,
-    )
+    url = content_url_clean(url)
+    _check_item(by, publish_at, expire_at, captions, target_everyone, target_teams, image)
     item = ContentItem(
         url=url,
         slug=content_slug_new(title or urlsplit(url).hostname or ""),
@@ -255,16 +244,8 @@ def content_update(
         raise ContentTransitionError(_("Archived items cannot be edited."))
     captions = captions or {}
     target_teams = list(target_teams)
-    url = _check_item(
-        by=by,
-        url=url,
-        publish_at=publish_at,
-        expire_at=expire_at,
-        captions=captions,
-        target_everyone=target_everyone,
-        target_teams=target_teams,
-        image=image,
-    )
+    url = content_url_clean(url)
+    _check_item(by, publish_at, expire_at, captions, target_everyone, target_teams, image)
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
     if not by.is_admin and not target_everyone:
         # A manager only sees their own teams in the form: keep the other teams' targeting.
