@@ -323,19 +323,24 @@ def _send_back(
     item: ContentItem,
     *,
     by: User,
+    field: str,
+    note: str,
+    missing: str,
     allowed_from: set[str],
     status: str,
-    note: str,
     action: str,
-    detail_key: str,
     title,
 ) -> ContentItem:
-    """Reject or ask for changes: the status, the curator's note, the audit row, and the
-    author told (unless they decided themself)."""
+    """Reject or ask for changes: the status, the curator's note (``missing`` when there is
+    none), the audit row, and the author told (unless they decided themself)."""
+    curator_require(user=by, item=item)
+    note = (note or "").strip()
+    if not note:
+        raise ContentValidationError(missing, field=field)
     item = content_transition(item, allowed_from=allowed_from)
     item.status, item.review_note = status, note
     item.save(update_fields=["status", "review_note", "updated_at"])
-    audit_record(actor=by, action=action, target=item, detail={detail_key: note})
+    audit_record(actor=by, action=action, target=item, detail={field: note})
     if (item.suggested_by_id or item.created_by_id) != by.pk:
         _notify_outcome(item, title=title, body=note)
     return item
@@ -343,36 +348,30 @@ def _send_back(
 
 @transaction.atomic
 def content_reject(*, item: ContentItem, by: User, reason: str) -> ContentItem:
-    curator_require(user=by, item=item)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ContentValidationError(_("Reason: say why the item is rejected."), field="reason")
     return _send_back(
         item,
         by=by,
+        field="reason",
+        note=reason,
+        missing=_("Reason: say why the item is rejected."),
         allowed_from={ContentStatus.DRAFT, ContentStatus.IN_REVIEW},
         status=ContentStatus.REJECTED,
-        note=reason,
         action=AuditAction.CONTENT_REJECTED,
-        detail_key="reason",
         title=gettext_lazy("Not approved: %(title)s"),
     )
 
 
 @transaction.atomic
 def content_request_changes(*, item: ContentItem, by: User, note: str) -> ContentItem:
-    curator_require(user=by, item=item)
-    note = (note or "").strip()
-    if not note:
-        raise ContentValidationError(_("Note: say what should change."), field="note")
     return _send_back(
         item,
         by=by,
+        field="note",
+        note=note,
+        missing=_("Note: say what should change."),
         allowed_from={ContentStatus.IN_REVIEW},
         status=ContentStatus.CHANGES_REQUESTED,
-        note=note,
         action=AuditAction.CONTENT_CHANGES_REQUESTED,
-        detail_key="note",
         title=gettext_lazy("Changes requested: %(title)s"),
     )
 
