@@ -5,6 +5,8 @@ from django.utils.html import format_html
 
 from ambassador.translated import (
     fallback_marker_text,
+    language_name,
+    missing_languages,
     reader_language,
     shown_language,
     text_in,
@@ -48,3 +50,10 @@ def fallback_lang(obj, field: str):
     if language is None or language == reader_language():
         return ""
     return format_html(' lang="{}"', language)
+
+
+@register.simple_tag
+def missing_translations(obj, *fields: str) -> list[str]:
+    """``{% missing_translations item "title" "summary" as missing %}``: the names of the
+    languages in which any of ``fields`` has no text yet."""
+    return [language_name(code) for code in missing_languages(obj, fields)]
