@@ -19,6 +19,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from modeltranslation import settings as mt_settings
 from modeltranslation.utils import build_localized_fieldname, resolution_order
@@ -46,6 +47,13 @@ def reader_language(language: str | None = None) -> str:
         return code
     base = code.split("-")[0]
     return base if base in languages else default_language()
+
+
+def requested_language(language: str | None = None) -> str:
+    """The language the reader asked for (default: the active one), as a base language code,
+    whether or not content has columns for it yet."""
+    code = (language or translation.get_language() or default_language()).lower()
+    return code if code in content_languages() else code.split("-")[0]
 
 
 def localized(field: str, language: str) -> str:
@@ -93,7 +101,7 @@ def read(obj, field: str, language: str | None = None) -> str:
 def is_fallback(obj, field: str, language: str | None = None) -> bool:
     """Is ``obj.field`` shown in another language than the reader's?"""
     code = shown_language(obj, field, language)
-    return code is not None and code != reader_language(language)
+    return code is not None and code != requested_language(language)
 
 
 def fallback_marker_text(language: str) -> str:
@@ -187,7 +195,7 @@ class TranslatedFieldsMixin:
         if field in self.translated_labels:
             return self.translated_labels[field]
         model = getattr(getattr(self, "_meta", None), "model", None)
-        return model._meta.get_field(field).verbose_name if model else field
+        return capfirst(model._meta.get_field(field).verbose_name) if model else field
 
     def translation_rows(self) -> list[dict]:
         """One row per translated field: its label and one bound field per language."""

@@ -5,9 +5,9 @@ from django.utils.html import format_html
 
 from ambassador.translated import (
     fallback_marker_text,
+    is_fallback,
     language_name,
     missing_languages,
-    reader_language,
     shown_language,
     text_in,
 )
@@ -27,7 +27,7 @@ def translated(obj, field: str):
     if language is None:
         return ""
     text = text_in(obj, field, language)
-    if language == reader_language():
+    if not is_fallback(obj, field):
         return text  # escaped by the template engine
     return format_html('<span lang="{}">{}</span>{}', language, text, _marker(language))
 
@@ -36,20 +36,18 @@ def translated(obj, field: str):
 def fallback_marker(obj, field: str):
     """``{% fallback_marker lesson "body" %}``: only the marker, for texts rendered some
     other way (Markdown); empty when the text is in the reader's language."""
-    language = shown_language(obj, field)
-    if language is None or language == reader_language():
+    if not is_fallback(obj, field):
         return ""
-    return _marker(language)
+    return _marker(shown_language(obj, field))
 
 
 @register.simple_tag
 def fallback_lang(obj, field: str):
     """``lang="en"`` (with a leading space) when ``obj.field`` is shown in another language
     than the reader's, for the element that holds it; else nothing."""
-    language = shown_language(obj, field)
-    if language is None or language == reader_language():
+    if not is_fallback(obj, field):
         return ""
-    return format_html(' lang="{}"', language)
+    return format_html(' lang="{}"', shown_language(obj, field))
 
 
 @register.simple_tag
