@@ -110,7 +110,7 @@ def _fast_password_hashing(settings):
 def start_worker(*, allow_loopback: bool = False) -> subprocess.Popen:
     """A REAL Celery worker subprocess on the test database and the Redis broker.
 
-    ``allow_loopback`` runs it with ``tests.posts.library_worker_settings`` so its fetcher
+    ``allow_loopback`` sets FETCH_ALLOWED_NETWORKS (honoured with DEBUG) so its fetcher
     may reach the fake servers on 127.0.0.1 (the default settings refuse them)."""
     from django.conf import settings
     from django.db import connection
@@ -124,9 +124,8 @@ def start_worker(*, allow_loopback: bool = False) -> subprocess.Popen:
         "DEBUG": "true",
         "DATABASE_URL": database_url,
         "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": (
-            "tests.posts.library_worker_settings" if allow_loopback else "ambassador.settings"
-        ),
+        "DJANGO_SETTINGS_MODULE": "ambassador.settings",
+        "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32" if allow_loopback else "",
     }
     return subprocess.Popen(
         [
