@@ -6,15 +6,23 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts import selectors
 from accounts.audit import AuditAction
 from accounts.models import (
     AllowedDomain,
@@ -86,6 +94,15 @@ def access_denied_record(
     )
 
 
+def deny_and_404(*, request, target: models.Model | None = None) -> NoReturn:
+    """Refuse ``request`` as if ``target`` did not exist (404), and audit the attempt.
+
+    The one way a view says "not yours": the audit row is written (autocommit, so it stays
+    even though the request fails), then ``Http404`` is raised."""
+    access_denied_record(actor=request.user, path=request.path, target=target)
+    raise Http404
+
+
 def notification_create(
     *, recipient: User, kind: str, title: str, body: str = "", url: str = ""
 ) -> Notification:
@@ -97,8 +114,6 @@ def notification_create(
 @transaction.atomic
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
     """Mark one notification (or all) of ``user`` read; returns how many changed."""
-    from django.utils import timezone
-
     qs = Notification.objects.filter(recipient=user).unread()
     if notification_id is not None:
         qs = qs.filter(pk=notification_id)
@@ -152,8 +167,6 @@ def social_profile_delete(*, user: User, profile_id: int) -> int:
 
 def _end_sessions(user: User) -> None:
     """End every session of ``user`` now: the session hash changes and stored sessions go."""
-    from allauth.usersessions.models import UserSession
-
     user.security_stamp = User._meta.get_field("security_stamp").get_default()
     user.save(update_fields=["security_stamp"])
     for session in UserSession.objects.filter(user=user):
@@ -163,9 +176,6 @@ def _end_sessions(user: User) -> None:
 @transaction.atomic
 def user_end_other_sessions(*, user: User, request=None) -> None:
     """After an MFA change: every other session of ``user`` ends; this one stays signed in."""
-    from allauth.usersessions.models import UserSession
-    from django.contrib.auth import update_session_auth_hash
-
     current = request.session.session_key if request is not None else None
     for session in UserSession.objects.filter(user=user).exclude(session_key=current or ""):
         session.end()
@@ -187,6 +197,7 @@ def user_deactivate(*, user: User, by: User) -> User:
     user.save(update_fields=["is_active", "deactivated_at"])
     _end_sessions(user)
     audit_record(actor=by, action=AuditAction.USER_DEACTIVATED, target=user)
+    selectors.access_forget()
     return user
 
 
@@ -198,6 +209,7 @@ def user_reactivate(*, user: User, by: User) -> User:
     user.deactivated_at = None
     user.save(update_fields=["is_active", "deactivated_at"])
     audit_record(actor=by, action=AuditAction.USER_REACTIVATED, target=user)
+    selectors.access_forget()
     return user
 
 
@@ -215,6 +227,7 @@ def user_set_admin(*, user: User, is_admin: bool, by: User) -> User:
         target=user,
         detail={"role": "admin", "granted": is_admin},
     )
+    selectors.access_forget()
     return user
 
 
@@ -242,6 +255,7 @@ def membership_set(*, user: User, team: Team, is_manager: bool, by: User) -> Tea
             target=user,
             detail={"role": "manager", "team": team.pk, "granted": is_manager},
         )
+    selectors.access_forget()
     return membership
 
 
@@ -255,6 +269,7 @@ def membership_remove(*, user: User, team: Team, by: User) -> None:
             target=user,
             detail={"team": team.pk, "joined": False},
         )
+        selectors.access_forget()
 
 
 # --- Teams -------------------------------------------------------------------------------
@@ -273,9 +288,7 @@ def _unique_team_slug(name: str, *, exclude_pk: int | None = None) -> str:
 def _check_parent(team: Team | None, parent: Team | None) -> None:
     if parent is None or team is None or team.pk is None:
         return
-    from accounts.selectors import team_descendant_ids
-
-    if parent.pk in team_descendant_ids(team_ids={team.pk}):
+    if parent.pk in selectors.team_descendant_ids(team_ids={team.pk}):
         raise TeamError(_("A team cannot sit below itself or one of its sub-teams."))
 
 
@@ -283,6 +296,7 @@ def _check_parent(team: Team | None, parent: Team | None) -> None:
 def team_create(*, name: str, parent: Team | None, by: User) -> Team:
     team = Team.objects.create(name=name.strip(), slug=_unique_team_slug(name), parent=parent)
     audit_record(actor=by, action=AuditAction.TEAM_CHANGED, target=team, detail={"created": True})
+    selectors.access_forget()
     return team
 
 
@@ -298,6 +312,7 @@ def team_update(*, team: Team, name: str, parent: Team | None, by: User) -> Team
         target=team,
         detail={"parent": parent.pk if parent else None},
     )
+    selectors.access_forget()
     return team
 
 
@@ -375,7 +390,7 @@ def invitation_create(*, email: str, team: Team | None, invited_by: User) -> Inv
         target=invitation,
         detail={"team": team.pk if team else None},
     )
-    from accounts.tasks import send_invitation
+    from accounts.tasks import send_invitation  # accounts.tasks imports this module
 
     transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
     return invitation
@@ -455,12 +470,6 @@ def invitation_mark_sent(*, invitation_id: int) -> bool:
 
 def invitation_send(*, invitation_id: int) -> bool:
     """Send the invitation email once. Returns whether an email went out."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
     invitation = (
         Invitation.objects.pending()
         .select_related("invited_by", "team")
@@ -508,6 +517,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Invitation:
     if invitation.team_id:
         TeamMembership.objects.get_or_create(team_id=invitation.team_id, user=user)
     audit_record(actor=user, action=AuditAction.INVITATION_ACCEPTED, target=invitation)
+    selectors.access_forget()
     return invitation
 
 

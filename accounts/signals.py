@@ -86,7 +86,7 @@ authenticator_removed.connect(_on_mfa_removed, dispatch_uid="accounts.audit_mfa_
 authenticator_reset.connect(_on_mfa_reset, dispatch_uid="accounts.audit_mfa_reset")
 
 
-# --- No raw client address is stored (SECURITY 25) -----------------------------------------
+# --- No raw client address is stored ------------------------------------------------------
 # allauth.usersessions keeps the address a session was started from, to show people their
 # sessions ("signed in from ..."). A full address is personal data we have no use for: keep
 # only the network (/24 for IPv4, /48 for IPv6), which still tells a person roughly where a

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors, services
 from accounts.adapters import INVITATION_SESSION_KEY
-from accounts.audit import AuditAction
 from accounts.decorators import admin_required, manager_required, mfa_gate
 from accounts.forms import (
     AllowedDomainForm,
@@ -41,17 +40,6 @@ def _safe_next(request, candidate: str | None) -> str:
 
 def _page(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _not_found_audited(request, target=None):
-    """Someone asked for what they may not see: record it, answer as if it did not exist."""
-    services.audit_record(
-        actor=request.user,
-        action=AuditAction.ACCESS_DENIED,
-        target=target,
-        detail={"path": request.path[:200]},
-    )
-    raise Http404
 
 
 @require_POST
@@ -98,12 +86,12 @@ def person_detail(request, pk: int):
     if person.pk != request.user.pk:
         # Only admins and managers of this person's teams see other people.
         if not selectors.person_visible_to(viewer=request.user, person=person):
-            _not_found_audited(request, person)
+            services.deny_and_404(request=request, target=person)
         gate = mfa_gate(request)
         if gate is not None:
             return gate
-    # Individual follower counts are the person's own business and the admins' (SECURITY 28):
-    # a manager sees who is in their teams, not how many followers each one has.
+    # Individual follower counts are the person's own business and the admins': a manager
+    # sees who is in their teams, not how many followers each one has.
     context = {
         "person": person,
         "show_follower_counts": person.pk == request.user.pk or request.user.is_admin,
@@ -278,8 +266,8 @@ def team_list(request):
 @require_GET
 def team_detail(request, pk: int):
     team = get_object_or_404(Team.objects.select_related("parent"), pk=pk)
-    if not selectors.teams_managed_by(user=request.user).filter(pk=team.pk).exists():
-        _not_found_audited(request, team)
+    if not selectors.access_for(user=request.user).manages(team.pk):
+        services.deny_and_404(request=request, target=team)
     page = _page(request, selectors.team_members(team=team))
     children = team.children.order_by("name")
     return render(
