@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -31,11 +31,17 @@ PAGE_SIZE = 25
 
 
 def _safe_next(request, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """``candidate`` when it is a path on this site, else the home page: never another host
+    (``//evil``, ``/\\evil``, ``https:evil``), never a bare word taken for a URL name."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
-    return "/"
+    return reverse("home")
 
 
 def _page(request, queryset, size: int = PAGE_SIZE):
@@ -47,12 +53,12 @@ def set_language(request):
     """Switch the interface language; a signed-in person's choice is saved on their profile."""
     form = LanguageForm(request.POST)
     if not form.is_valid():
-        return redirect(_safe_next(request, request.POST.get("next")))
+        return HttpResponseRedirect(_safe_next(request, request.POST.get("next")))
     language = form.cleaned_data["language"]
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=language)
     translation.activate(language)
-    response = redirect(_safe_next(request, form.cleaned_data["next"]))
+    response = HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"]))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
