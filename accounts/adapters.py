@@ -11,6 +11,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_email
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -45,6 +46,17 @@ def domain_refused_message(email: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request, **credentials):
+        """allauth refuses a rate-limited login here, before any password is checked (so
+        Django sends no "login failed" signal): leave an audit row for it."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            services.login_rate_limited_record(
+                email=credentials.get("email") or credentials.get("username") or ""
+            )
+            raise
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:

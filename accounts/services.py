@@ -94,6 +94,32 @@ def access_denied_record(
     )
 
 
+def tried_email_label(value: str) -> str:
+    """The address a login tried, for the audit log: kept only if it is one, since people
+    type their password into the email field by mistake."""
+    tried = str(value or "").strip()
+    try:
+        validate_email(tried)
+    except ValidationError:
+        return "(invalid)"
+    return tried[:254]
+
+
+def login_rate_limited_record(*, email: str) -> AuditEvent:
+    """A login refused by the rate limit before any password was checked: record which
+    account was tried (when it exists) and the address, nothing else."""
+    tried = tried_email_label(email)
+    account = None
+    if tried != "(invalid)":
+        account = User.objects.filter(email__iexact=tried).first()
+    return audit_record(
+        actor=None,
+        action=AuditAction.LOGIN_RATE_LIMITED,
+        target=account,
+        detail={"email": tried},
+    )
+
+
 def deny_and_404(*, request, target: models.Model | None = None) -> NoReturn:
     """Refuse ``request`` as if ``target`` did not exist (404), and audit the attempt.
 
