@@ -79,9 +79,17 @@ def audit_record(
         action=action.value,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        target_label=_single_line(str(target)) if target is not None else "",
+        target_label=_single_line(_audit_label(target)) if target is not None else "",
         detail=detail or {},
     )
+
+
+def _audit_label(target: models.Model) -> str:
+    # Admins read the audit log: a person without a display name is named by their
+    # address there, not by the name colleagues see.
+    if isinstance(target, User):
+        return target.display_name or target.email
+    return str(target)
 
 
 def access_denied_record(
