@@ -15,10 +15,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -67,13 +69,26 @@ def audit_record(
     target: models.Model | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    event = _audit_event(actor=actor, action=action, target=target, detail=detail)
+    event.save(force_insert=True)
+    return event
+
+
+def _audit_event(
+    *,
+    actor: User | None,
+    action: AuditAction | str,
+    target: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved audit row: ``audit_record`` saves one, bulk work saves many in one query."""
     action = AuditAction(action)
     actor_label = ""
     if actor is not None and getattr(actor, "is_authenticated", False):
         actor_label = actor.email
     else:
         actor = None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor,
         actor_label=_single_line(actor_label),
         action=action.value,
@@ -396,14 +411,34 @@ def allowed_domain_remove(*, domain_id: int, by: User) -> None:
     allowed.delete()
 
 
-@transaction.atomic
-def invitation_create(*, email: str, team: Team | None, invited_by: User) -> Invitation:
-    """Invite one address; the email goes out from a Celery task after commit."""
-    email = email.strip().lower()
+def _invitation_email(value: str) -> str:
+    """The address to invite, lower-cased; an ``InvitationError`` when it is not one."""
+    email = value.strip().lower()
     try:
         validate_email(email)
     except ValidationError as exc:
         raise InvitationError(_("Enter a valid email address.")) from exc
+    if len(email) > Invitation._meta.get_field("email").max_length:
+        raise InvitationError(_("Enter a valid email address."))
+    return email
+
+
+def _invitations_send_after_commit(invitation_ids: list[int]) -> None:
+    """Enqueue the invitation emails once the rows are committed: one message for a single
+    invitation, one fan-out message for a bulk import (enqueuing thousands of messages
+    would take the request longer than the import itself)."""
+    from accounts import tasks  # accounts.tasks imports this module
+
+    if len(invitation_ids) == 1:
+        transaction.on_commit(lambda: tasks.send_invitation.delay(invitation_ids[0]))
+    elif invitation_ids:
+        transaction.on_commit(lambda: tasks.send_invitations.delay(invitation_ids))
+
+
+@transaction.atomic
+def invitation_create(*, email: str, team: Team | None, invited_by: User) -> Invitation:
+    """Invite one address; the email goes out from a Celery task after commit."""
+    email = _invitation_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise InvitationError(_("This person already has an account."))
     if Invitation.objects.pending().filter(email__iexact=email).exists():
@@ -424,9 +459,7 @@ def invitation_create(*, email: str, team: Team | None, invited_by: User) -> Inv
         target=invitation,
         detail={"team": team.pk if team else None},
     )
-    from accounts.tasks import send_invitation  # accounts.tasks imports this module
-
-    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    _invitations_send_after_commit([invitation.pk])
     return invitation
 
 
@@ -454,42 +487,128 @@ class ImportReport:
 def invitations_import_csv(*, text: str, invited_by: User) -> ImportReport:
     """Invite everyone in a CSV of ``email`` and optional ``team`` (the team's name or slug).
 
-    Each row is all-or-nothing in its own transaction: a bad row is reported with its line
-    number and reason and the good rows are imported.
+    A bad row is reported with its line number and reason; the good rows are imported
+    together. The cost does not grow with the file: the teams, the existing accounts and the
+    open invitations are read in one query each, the invitations and their audit rows are
+    inserted in one query each.
     """
     report = ImportReport()
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     teams_by_key: dict[str, Team] = {}
     for team in Team.objects.all():
         teams_by_key[team.slug.lower()] = team
         teams_by_key.setdefault(team.name.strip().lower(), team)
-    for index, row in enumerate(reader):
+
+    # Rows that passed the checks needing no database, with the address and team to invite.
+    candidates: list[tuple[ImportRow, str, Team | None]] = []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    index = -1
+    while True:
+        index += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            report.rows.append(
+                ImportRow(
+                    reader.line_num,
+                    "",
+                    False,
+                    _(
+                        "This line is not readable CSV (a cell longer than %(limit)s characters,"
+                        " or broken quotes); the rest of the file was not read."
+                    )
+                    % {"limit": number_format(csv.field_size_limit(), force_grouping=True)},
+                )
+            )
+            break
         line = reader.line_num
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
         if index == 0 and cells[0].lower() in {"email", "e-mail", "e-post", "epost"}:
             continue
+        shown = _single_line(cells[0])
         if len(report.rows) >= CSV_MAX_ROWS:
             report.rows.append(
-                ImportRow(line, cells[0], False, _("Too many rows; the rest was not read."))
+                ImportRow(line, shown, False, _("Too many rows; the rest was not read."))
             )
             break
-        email = cells[0]
-        team_key = cells[1].lower() if len(cells) > 1 else ""
         team = None
+        team_key = cells[1].lower() if len(cells) > 1 else ""
         if team_key:
             team = teams_by_key.get(team_key)
             if team is None:
-                report.rows.append(ImportRow(line, email, False, _("Unknown team: %s") % cells[1]))
+                unknown = _single_line(cells[1], 120)
+                report.rows.append(ImportRow(line, shown, False, _("Unknown team: %s") % unknown))
                 continue
         try:
-            invitation_create(email=email, team=team, invited_by=invited_by)
-        except AccountsError as exc:
-            report.rows.append(ImportRow(line, email, False, str(exc)))
-        else:
-            report.rows.append(ImportRow(line, email.lower(), True))
+            email = _invitation_email(cells[0])
+        except InvitationError as exc:
+            report.rows.append(ImportRow(line, shown, False, str(exc)))
+            continue
+        result = ImportRow(line, email, True)
+        report.rows.append(result)
+        candidates.append((result, email, team))
+
+    for _attempt in range(2):
+        try:
+            _invitations_create_many(candidates, invited_by=invited_by)
+        except IntegrityError:
+            # Someone invited one of these addresses meanwhile: check again, once.
+            continue
+        break
+    else:
+        for result, _email, _team in candidates:
+            if result.ok:
+                result.ok, result.reason = False, _("This address has already been invited.")
     return report
+
+
+@transaction.atomic
+def _invitations_create_many(
+    candidates: list[tuple[ImportRow, str, Team | None]], *, invited_by: User
+) -> None:
+    """Invite the rows of ``candidates`` that are still ``ok`` and mark the others."""
+    emails = {email for _row, email, _team in candidates}
+    has_account = set(
+        User.objects.annotate(address=Lower("email"))
+        .filter(address__in=emails)
+        .values_list("address", flat=True)
+    )
+    invited = set(
+        Invitation.objects.pending()
+        .annotate(address=Lower("email"))
+        .filter(address__in=emails)
+        .values_list("address", flat=True)
+    )
+    expires_at = timezone.now() + INVITATION_VALID_FOR
+    new: list[Invitation] = []
+    for row, email, team in candidates:
+        if not row.ok:
+            continue
+        if email in has_account:
+            row.ok, row.reason = False, _("This person already has an account.")
+        elif email in invited:
+            row.ok, row.reason = False, _("This address has already been invited.")
+        else:
+            invited.add(email)
+            new.append(
+                Invitation(email=email, team=team, invited_by=invited_by, expires_at=expires_at)
+            )
+    if not new:
+        return
+    Invitation.objects.bulk_create(new)
+    AuditEvent.objects.bulk_create(
+        _audit_event(
+            actor=invited_by,
+            action=AuditAction.INVITATION_SENT,
+            target=invitation,
+            detail={"team": invitation.team_id},
+        )
+        for invitation in new
+    )
+    _invitations_send_after_commit([invitation.pk for invitation in new])
 
 
 @transaction.atomic
