@@ -151,3 +151,18 @@ def test_later_request_from_another_address_does_not_store_it(client, personas):
     _login(client, personas.employee.email, REMOTE_ADDR=RAW_IP)
     client.get(reverse("home"), REMOTE_ADDR="198.51.100.9")
     assert list(UserSession.objects.values_list("ip", flat=True)) == ["203.0.113.0"]
+
+
+# --- The sessions page is reachable by keyboard and named for screen readers ---------------
+
+
+def test_sessions_table_scrolls_in_a_focusable_named_region(client, personas):
+    _login(client, personas.employee.email)
+    response = client.get(reverse("usersessions_list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<div class="table-wrap" role="region" tabindex="0" aria-label="Sessions"><table>' in html
+    )
+    # The region holds this very session, marked current.
+    assert ">Current<" in "".join(html.split('aria-label="Sessions"', 1)[1].split())
