@@ -1,4 +1,4 @@
-"""Follower counts are private (SECURITY 28); list pages paginate with a flat query count;
+"""Follower counts are private to the person and admins; list pages paginate with a flat query count;
 the "is manager" question is asked once per request."""
 
 import pytest
@@ -28,7 +28,7 @@ def _person_page(client, viewer, person):
     return response.content.decode()
 
 
-# --- SECURITY 28: individual follower counts -----------------------------------------------
+# --- Individual follower counts -----------------------------------------------------------
 
 
 def test_person_detail_follower_count_hidden_from_manager(client, employee_with_followers):

@@ -1,5 +1,5 @@
-"""Sessions: fixation, logout, password change, re-authentication (SECURITY 12, 13) and the
-client address allauth keeps per session (SECURITY 25)."""
+"""Sessions: fixation, logout, password change, re-authentication, and the client address
+allauth keeps per session."""
 
 import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
@@ -32,7 +32,7 @@ def _client_with_session(key: str) -> Client:
     return other
 
 
-# --- SECURITY 12: session fixation and logout ----------------------------------------------
+# --- Session fixation and logout ----------------------------------------------------------
 
 
 def test_login_session_key_changes(client, personas):
@@ -71,7 +71,7 @@ def test_password_change_ends_other_sessions(personas):
     assert denied["Location"].startswith(reverse("account_login"))
 
 
-# --- SECURITY 13: an email change asks for the password again after the timeout ------------
+# --- An email change asks for the password again after the timeout ------------------------
 
 
 def _add_email(client):
@@ -110,7 +110,7 @@ def test_email_change_after_reauthentication_timeout_asks_for_password(client, p
     assert EmailAddress.objects.filter(email="second@example.com").count() == 0
 
 
-# --- SECURITY 25: no raw client address is stored ------------------------------------------
+# --- No raw client address is stored ------------------------------------------------------
 
 
 @pytest.mark.parametrize(
