@@ -1,5 +1,5 @@
-"""Follower counts are private to the person and admins; list pages paginate with a flat query count;
-the "is manager" question is asked once per request."""
+"""Follower counts are private to the person and admins; list pages paginate with a flat
+query count; the "is manager" question is asked once per request."""
 
 import pytest
 from django.db import connection
