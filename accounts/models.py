@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -116,8 +117,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return super().has_module_perms(app_label)
 
     def get_session_auth_hash(self) -> str:
-        from django.utils.crypto import salted_hmac
-
         return salted_hmac(
             "accounts.User.get_session_auth_hash",
             f"{self.password}:{self.security_stamp}",

@@ -1,3 +1,4 @@
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -225,8 +226,6 @@ def invitation_revoke(request, pk: int):
 @require_GET
 def invitation_accept(request, token: str):
     """The link in the invitation email: remember it for signup, then go to the signup form."""
-    from allauth.account.adapter import get_adapter
-
     invitation = services.invitation_find_valid(token=token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
