@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django.conf import settings
@@ -6,13 +7,23 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from ambassador.networks import Network
 
 
 def _new_security_stamp() -> str:
     return secrets.token_hex(16)
+
+
+def name_from_email(email: str) -> str:
+    """A readable name made from an address's local part: "kari.nordmann+x@…" -> "Kari
+    Nordmann". Only letters survive (digits and symbols are dropped); "" when none do."""
+    local = email.partition("@")[0].partition("+")[0]
+    words = ("".join(ch for ch in word if ch.isalpha()) for word in re.split(r"[._\-]+", local))
+    return " ".join(word[0].upper() + word[1:] for word in words if word)[:150]
 
 
 class UserQuerySet(models.QuerySet):
@@ -80,7 +91,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.display_name or self.email
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        """How this person is shown to colleagues: the display name, else a name made from
+        the address ("Kari Nordmann"), else "a colleague" — never the address itself."""
+        if self.display_name.strip():
+            return self.display_name
+        return name_from_email(self.email) or pgettext("person without a name", "a colleague")
 
     @property
     def is_staff(self) -> bool:
@@ -98,8 +117,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return super().has_module_perms(app_label)
 
     def get_session_auth_hash(self) -> str:
-        from django.utils.crypto import salted_hmac
-
         return salted_hmac(
             "accounts.User.get_session_auth_hash",
             f"{self.password}:{self.security_stamp}",
