@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import Team, TeamMembership, User
+from accounts.models import Connection, Team, TeamMembership, User
 
 
 def team_descendant_ids(*, team_ids: set[int]) -> set[int]:
@@ -146,4 +146,17 @@ def invitations_pending():
         Invitation.objects.pending()
         .select_related("team", "invited_by")
         .order_by("-created_at", "-id")
+    )
+
+
+# --- Connected accounts ----------------------------------------------------------------------
+
+
+def connections_expiring(*, start, end) -> QuerySet[Connection]:
+    """Working connections whose grant runs out in [start, end): for expiry reminders."""
+    return (
+        Connection.objects.usable()
+        .filter(expires_at__gte=start, expires_at__lt=end)
+        .select_related("user")
+        .order_by("expires_at", "pk")
     )
