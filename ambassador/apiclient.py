@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from ambassador.fetch import (
     BlockedURLError,
@@ -80,6 +81,7 @@ def url_is_acceptable(url: str) -> bool:
     return scheme == "https" or (scheme == "http" and settings.DEBUG)
 
 
+@sensitive_variables()
 def request(
     method: str,
     url: str,

@@ -444,3 +444,11 @@ X_API_URL = env.str("X_API_URL", default="https://api.x.com")
 FAKE_NETWORKS = DEBUG and env.bool("FAKE_NETWORKS", default=False)
 if FAKE_NETWORKS:
     FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+CELERY_BEAT_SCHEDULE |= {
+    # Follower counts of connected accounts: each connection claimed once a day.
+    "accounts-read-due-followers": {
+        "task": "accounts.read_due_followers",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
+}

@@ -11,6 +11,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from ambassador import apiclient
 
@@ -77,6 +78,7 @@ def retry_after_seconds(headers: dict[str, str]) -> float | None:
         return None
 
 
+@sensitive_variables()
 def call(method: str, url: str, **kwargs) -> apiclient.ApiResponse:
     """One API call; transport failures become ``NetworkUnavailable``, 5xx and 429 too."""
     try:

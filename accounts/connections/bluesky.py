@@ -15,6 +15,7 @@ import time
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.connections.base import (
     AuthRevoked,
@@ -82,6 +83,7 @@ def _tokens(data: dict) -> Tokens:
     )
 
 
+@sensitive_variables()
 def create_session(*, service_url: str, handle: str, app_password: str) -> Tokens:
     response = call(
         "POST",
@@ -96,6 +98,7 @@ def create_session(*, service_url: str, handle: str, app_password: str) -> Token
     return _tokens(data)
 
 
+@sensitive_variables()
 def refresh(*, service_url: str, refresh_token: str) -> Tokens:
     response = call(
         "POST",
@@ -115,6 +118,7 @@ def refresh(*, service_url: str, refresh_token: str) -> Tokens:
     return _tokens(data)
 
 
+@sensitive_variables()
 def identity(*, service_url: str, access_token: str, did: str) -> Identity:
     response = call(
         "GET",
@@ -132,6 +136,7 @@ def identity(*, service_url: str, access_token: str, did: str) -> Identity:
     )
 
 
+@sensitive_variables()
 def revoke(*, service_url: str, refresh_token: str) -> bool:
     response = call(
         "POST",

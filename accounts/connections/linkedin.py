@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.connections.base import (
     AuthRevoked,
@@ -50,6 +51,7 @@ def _tokens(data: dict) -> Tokens:
     )
 
 
+@sensitive_variables()
 def exchange_code(
     *, client_id: str, client_secret: str, redirect_uri: str, code: str, verifier: str
 ) -> Tokens:
@@ -71,6 +73,7 @@ def exchange_code(
     return _tokens(data)
 
 
+@sensitive_variables()
 def refresh(*, client_id: str, client_secret: str, refresh_token: str) -> Tokens:
     response = call(
         "POST",
@@ -90,6 +93,7 @@ def refresh(*, client_id: str, client_secret: str, refresh_token: str) -> Tokens
     return _tokens(data)
 
 
+@sensitive_variables()
 def identity(*, access_token: str) -> Identity:
     response = call(
         "GET",
@@ -105,6 +109,7 @@ def identity(*, access_token: str) -> Identity:
     return Identity(remote_id=data["sub"], handle=data.get("name") or data.get("email", ""))
 
 
+@sensitive_variables()
 def revoke(*, client_id: str, client_secret: str, token: str) -> bool:
     response = call(
         "POST",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit
 
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.connections.base import (
     AuthRevoked,
@@ -44,6 +45,7 @@ def normalise_instance(value: str) -> str:
     return f"{parts.scheme.lower()}://{parts.hostname.lower()}{port}"
 
 
+@sensitive_variables()
 def register_app(*, instance_url: str, redirect_uri: str, website: str) -> tuple[str, str]:
     """(client_id, client_secret) of a new registration on the instance."""
     response = call(
@@ -79,6 +81,7 @@ def authorize_url(
     return f"{instance_url}/oauth/authorize?{query}"
 
 
+@sensitive_variables()
 def exchange_code(
     *,
     instance_url: str,
@@ -107,6 +110,7 @@ def exchange_code(
     return Tokens(access=data["access_token"], scopes=data.get("scope", SCOPES))
 
 
+@sensitive_variables()
 def identity(*, instance_url: str, access_token: str) -> Identity:
     response = call(
         "GET",
@@ -126,6 +130,7 @@ def identity(*, instance_url: str, access_token: str) -> Identity:
     )
 
 
+@sensitive_variables()
 def revoke(*, instance_url: str, client_id: str, client_secret: str, token: str) -> bool:
     response = call(
         "POST",

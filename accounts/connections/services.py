@@ -610,3 +610,42 @@ def connection_read_followers(*, connection_id: int) -> int | None:
         source=FollowerReading.Source.API,
     )
     return identity.followers
+
+
+def followers_claim_due(*, now: datetime | None = None, limit: int = 200) -> list[int]:
+    """Claim the connections whose daily follower read is due: each id is returned to one
+    caller only (conditional UPDATE), and is next due a day later."""
+    now = now or timezone.now()
+    due = list(
+        Connection.objects.usable()
+        .filter(
+            next_followers_at__lte=now, network__in=(Network.MASTODON, Network.BLUESKY, Network.X)
+        )
+        .order_by("next_followers_at")
+        .values_list("pk", "next_followers_at")[:limit]
+    )
+    claimed = []
+    for pk, seen in due:
+        if Connection.objects.filter(pk=pk, next_followers_at=seen).update(
+            next_followers_at=now + FOLLOWERS_EVERY
+        ):
+            claimed.append(pk)
+    return claimed
+
+
+def followers_read_due(*, now: datetime | None = None) -> int:
+    """One beat tick: read followers for every claimed connection. A network that is down
+    is asked again in an hour; one that refused the token marks it "reconnect needed"."""
+    count = 0
+    for pk in followers_claim_due(now=now):
+        try:
+            if connection_read_followers(connection_id=pk) is not None:
+                count += 1
+        except AuthRevoked:
+            continue
+        except NetworkUnavailable as exc:
+            wait = timedelta(seconds=max(exc.retry_after or 0, 3600))
+            Connection.objects.filter(pk=pk).update(next_followers_at=timezone.now() + wait)
+        except ConnectError as exc:
+            Connection.objects.filter(pk=pk).update(last_error=str(exc.message)[:300])
+    return count

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.connections.base import (
     AuthRevoked,
@@ -25,6 +26,7 @@ from accounts.connections.base import (
 SCOPES = "tweet.read tweet.write users.read offline.access"
 
 
+@sensitive_variables()
 def _basic(client_id: str, client_secret: str) -> dict[str, str]:
     """Confidential clients authenticate with Basic auth; public ones send their id only."""
     if not client_secret:
@@ -57,6 +59,7 @@ def _tokens(data: dict) -> Tokens:
     )
 
 
+@sensitive_variables()
 def exchange_code(
     *, client_id: str, client_secret: str, redirect_uri: str, code: str, verifier: str
 ) -> Tokens:
@@ -78,6 +81,7 @@ def exchange_code(
     return _tokens(data)
 
 
+@sensitive_variables()
 def refresh(*, client_id: str, client_secret: str, refresh_token: str) -> Tokens:
     response = call(
         "POST",
@@ -97,6 +101,7 @@ def refresh(*, client_id: str, client_secret: str, refresh_token: str) -> Tokens
     return _tokens(data)
 
 
+@sensitive_variables()
 def identity(*, access_token: str) -> Identity:
     response = call(
         "GET",
@@ -117,6 +122,7 @@ def identity(*, access_token: str) -> Identity:
     )
 
 
+@sensitive_variables()
 def revoke(*, client_id: str, client_secret: str, token: str) -> bool:
     response = call(
         "POST",
