@@ -364,7 +364,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # --- end content library ---
 }
-# --- Sharing: click flush, salt rotation, raw-click retention (posts.tasks.sharing) ---------
+# --- Sharing: click flush, salt rotation, raw-click retention (posts.tasks) ---------
 if REDIS_URL:
     # Moves buffered clicks from Redis into PostgreSQL; with no Redis clicks are written directly.
     CELERY_BEAT_SCHEDULE["posts-flush-clicks"] = {

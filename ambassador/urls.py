@@ -8,7 +8,8 @@ from django.views.i18n import JavaScriptCatalog
 
 from accounts.decorators import mfa_gate
 from ambassador import health, views
-from posts.views import sharing as posts_sharing
+from posts.tracked_links import ROUTE_PREFIX as TRACKED_LINK_PREFIX
+from posts.views import clicks as posts_clicks
 
 # The Django admin logs in through allauth: the same rate limits and MFA apply.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -36,7 +37,7 @@ admin.site.site_header = "Ambassador"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
-    path("r/<str:code>", posts_sharing.tracked_link, name="tracked_link"),
+    path(f"{TRACKED_LINK_PREFIX}<str:code>", posts_clicks.tracked_link, name="tracked_link"),
     path("accounts/", include("allauth.urls")),
     path("people/", include("accounts.urls")),
     path("library/", include("posts.urls")),

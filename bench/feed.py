@@ -69,7 +69,7 @@ def load(rng: random.Random):
 
     from accounts.models import Team, TeamMembership, User
     from posts.models import Caption, ContentItem, ContentStatus, Share, Topic
-    from posts.networks import Network
+    from ambassador.networks import Network
 
     now = timezone.now()
     teams = Team.objects.bulk_create(
@@ -172,7 +172,7 @@ def main() -> None:
         from django.urls import clear_url_caches, path
 
         from ambassador import urls as project_urls
-        from posts.views import library as library_views
+        from posts.views import content as content_views
 
         viewer = load(random.Random(2026))
 
@@ -191,16 +191,16 @@ def main() -> None:
 
             counts = {}
             for size in (5, 50):
-                library_views.FEED_PAGE_SIZE = size
+                content_views.FEED_PAGE_SIZE = size
                 client.get("/library/")  # settle session bookkeeping
                 with CaptureQueriesContext(connection) as captured:
                     response = client.get("/library/")
                 counts[size] = len(captured)
                 shown = response.content.decode().count('class="card library-item')
                 print(f"page of {shown} items: {counts[size]} queries")
-            library_views.FEED_PAGE_SIZE = 20
+            content_views.FEED_PAGE_SIZE = 20
 
-            from posts.selectors.library import feed_items
+            from posts.selectors import feed_items
 
             total = feed_items(user=viewer).count()
             feed = time_requests(client, "/library/")

@@ -7,10 +7,10 @@ import django
 django.setup()
 
 from accounts.models import User  # noqa: E402
+from ambassador.networks import Network  # noqa: E402
 from posts.models import ContentItem, ContentStatus, Share  # noqa: E402
-from posts.networks import Network  # noqa: E402
-from posts.selectors.sharing import tracked_link_resolve  # noqa: E402
-from posts.services.sharing import share_code_new  # noqa: E402
+from posts.services.shares import share_code_new  # noqa: E402
+from posts.tracked_links import tracked_link_resolve  # noqa: E402
 
 
 def main(count: int, codes_path: str) -> None:

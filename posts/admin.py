@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ambassador.admin import ReadOnlyAdminMixin
-from posts.forms_library import FeedAdminForm
+from posts.forms import FeedAdminForm
 from posts.models import Caption, Comment, ContentItem, Feed, Share, ShareDailyClicks, Topic
 
 # --- Content library -------------------------------------------------------------------------

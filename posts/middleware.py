@@ -1,15 +1,8 @@
 """The tracked link's hot path, served before the rest of the middleware stack."""
 
-from django.urls import NoReverseMatch, get_resolver, resolve
+from django.urls import resolve
 
-
-def _tracked_link_prefix() -> str:
-    """The path prefix of ``/r/<code>`` (empty if it is not mounted)."""
-    try:
-        path = get_resolver().reverse("tracked_link", code="x")
-    except NoReverseMatch:
-        return ""
-    return "/" + path.removesuffix("x")
+from posts.tracked_links import PATH_PREFIX
 
 
 class TrackedLinkMiddleware:
@@ -23,12 +16,9 @@ class TrackedLinkMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self._prefix: str | None = None  # computed on the first request, once URLs load
 
     def __call__(self, request):
-        if self._prefix is None:
-            self._prefix = _tracked_link_prefix()
-        if self._prefix and request.path_info.startswith(self._prefix):
+        if request.path_info.startswith(PATH_PREFIX):
             match = resolve(request.path_info)
             return match.func(request, *match.args, **match.kwargs)
         return self.get_response(request)

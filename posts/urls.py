@@ -1,45 +1,41 @@
 from django.urls import path
 
-from posts.views import library, sharing
+from posts.views import comments, content, feeds, shares
 
 app_name = "posts"
 
-# --- Content library: feed, curation, suggestions, RSS feeds, comments ----------------------
-library_patterns: list = [
-    path("", library.feed, name="feed"),
-    path("items/new/", library.item_create, name="item_create"),
-    path("items/<int:pk>/", library.item_detail, name="item_detail"),
-    path("items/<int:pk>/edit/", library.item_edit, name="item_edit"),
-    path("items/<int:pk>/preview/", library.item_preview, name="item_preview"),
-    path("items/<int:pk>/submit/", library.item_submit, name="item_submit"),
-    path("items/<int:pk>/approve/", library.item_approve, name="item_approve"),
-    path("items/<int:pk>/reject/", library.item_reject, name="item_reject"),
+# The tracked link /r/<code> is mounted at the site root (ambassador/urls.py).
+urlpatterns: list = [
+    # Content: the feed, item pages, curation, suggestions
+    path("", content.feed, name="feed"),
+    path("items/new/", content.item_create, name="item_create"),
+    path("items/<int:pk>/", content.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", content.item_edit, name="item_edit"),
+    path("items/<int:pk>/preview/", content.item_preview, name="item_preview"),
+    path("items/<int:pk>/submit/", content.item_submit, name="item_submit"),
+    path("items/<int:pk>/approve/", content.item_approve, name="item_approve"),
+    path("items/<int:pk>/reject/", content.item_reject, name="item_reject"),
     path(
         "items/<int:pk>/request-changes/",
-        library.item_request_changes,
+        content.item_request_changes,
         name="item_request_changes",
     ),
-    path("items/<int:pk>/archive/", library.item_archive, name="item_archive"),
-    path("items/<int:pk>/comments/", library.comment_create, name="comment_create"),
-    path("comments/<int:pk>/edit/", library.comment_edit, name="comment_edit"),
-    path("comments/<int:pk>/remove/", library.comment_remove, name="comment_remove"),
-    path("review/", library.review, name="review"),
-    path("review/bulk/", library.review_bulk, name="review_bulk"),
-    path("suggest/", library.suggest, name="suggest"),
-    path("suggestions/", library.my_suggestions, name="my_suggestions"),
-    path("suggestions/<int:pk>/edit/", library.suggestion_edit, name="suggestion_edit"),
-    path("feeds/", library.feeds, name="feeds"),
+    path("items/<int:pk>/archive/", content.item_archive, name="item_archive"),
+    path("review/", content.review, name="review"),
+    path("review/bulk/", content.review_bulk, name="review_bulk"),
+    path("suggest/", content.suggest, name="suggest"),
+    path("suggestions/", content.my_suggestions, name="my_suggestions"),
+    path("suggestions/<int:pk>/edit/", content.suggestion_edit, name="suggestion_edit"),
+    # Comments
+    path("items/<int:pk>/comments/", comments.comment_create, name="comment_create"),
+    path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/remove/", comments.comment_remove, name="comment_remove"),
+    # Feeds
+    path("feeds/", feeds.feeds, name="feeds"),
+    # Shares
+    path("items/<int:pk>/share/", shares.share, name="share"),
+    path("items/<int:pk>/share/submit/", shares.share_submit, name="share_submit"),
+    path("items/<int:pk>/share/check/", shares.share_check, name="share_check"),
+    path("shares/<int:pk>/", shares.share_done, name="share_done"),
+    path("my-shares/", shares.my_shares, name="my_shares"),
 ]
-
-
-# --- Sharing: share flow, my shares -----------------------------------------------------------
-sharing_patterns: list = [
-    path("items/<int:pk>/share/", sharing.share, name="share"),
-    path("items/<int:pk>/share/submit/", sharing.share_submit, name="share_submit"),
-    path("items/<int:pk>/share/check/", sharing.share_check, name="share_check"),
-    path("shares/<int:pk>/", sharing.share_done, name="share_done"),
-    path("my-shares/", sharing.my_shares, name="my_shares"),
-]
-
-
-urlpatterns = library_patterns + sharing_patterns

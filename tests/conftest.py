@@ -1,4 +1,5 @@
-"""Shared fixtures: personas for permission tests, and the browser set-up.
+"""Shared fixtures: personas for permission tests, a real Celery worker, and the browser
+set-up.
 
 Personas (healthchecks' idea): an employee and a manager in team A, a manager of team B,
 a programme admin, and an outsider who belongs to no team.
@@ -6,12 +7,22 @@ a programme admin, and an outsider who belongs to no team.
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import connection
 
 from accounts.models import Team, User
+from ambassador.celery import app as celery_app
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, give_mfa
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Playwright's sync API runs an event loop in the test thread; live_server's ORM calls are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -73,6 +84,83 @@ def _isolated_cache(settings, request):
     cache.clear()
     yield
     cache.clear()
+
+
+# --- A real Celery worker -------------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen
+    log: Path
+
+    def wait_for(self, check, seconds: float = 90):
+        """Poll ``check`` until it is true (or the time is up, or the worker died)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if check() or self.process.poll() is not None:
+                break
+            time.sleep(0.25)
+        assert self.process.poll() is None, self.log.read_text()
+        return check()
+
+
+def _worker_environment() -> dict[str, str]:
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+    # The worker's fetcher may reach the tests' fake servers on 127.0.0.1 (nothing else
+    # private). The settings module is the older way to say so, the variable the newer.
+    settings_module = "tests.posts.library_worker_settings"
+    if not (ROOT / "tests" / "posts" / "library_worker_settings.py").exists():
+        settings_module = "ambassador.settings"
+    return {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": django_settings.REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
+        # Mail stays in the worker's memory.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # Click events a "killed" flush left pending are taken over at once, not after a minute.
+        "CLICK_RECLAIM_IDLE_MS": "0",
+    }
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A REAL Celery worker subprocess on the test database and the Redis broker.
+
+    The test's rows must be committed for the worker to see them, hence ``transactional_db``.
+    """
+    if not django_settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.fail("The integration test needs REDIS_URL (a real Redis broker).")
+    # Leftovers from earlier runs must not keep the worker busy.
+    celery_app.control.purge()
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "ambassador", "worker", "-P", "solo",
+            "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
+            f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
+        ],
+        cwd=ROOT,
+        env=_worker_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )  # fmt: skip
+    yield Worker(process=process, log=log_path)
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
 
 
 # --- Browser tests: Python Playwright driving Debian's Chromium -----------------------------

@@ -1,29 +1,21 @@
-"""Models of the posts app, one module per area."""
+"""Models of the posts app, one module per entity."""
 
-# Content library
+from posts.models.clicks import Click, ClickSalt, ShareDailyClicks
 from posts.models.comments import Comment
 from posts.models.content import Caption, ContentItem, ContentStatus, Topic
 from posts.models.feeds import Feed, FeedStatus
-
-#
-# Sharing and tracked links
-# isort: split
-from posts.models.clicks import Click, ClickSalt, ShareDailyClicks
-from posts.models.sharing import Share
+from posts.models.shares import Share
 
 __all__ = [
-    # Content library
     "Caption",
+    "Click",
+    "ClickSalt",
     "Comment",
     "ContentItem",
     "ContentStatus",
     "Feed",
     "FeedStatus",
-    "Topic",
-    #
-    # Sharing and tracked links
-    "Click",
-    "ClickSalt",
     "Share",
     "ShareDailyClicks",
+    "Topic",
 ]

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from posts.networks import Network
+from ambassador.networks import Network
 
 
 class ContentStatus(models.TextChoices):
@@ -74,7 +74,7 @@ class ContentItemQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What an employee may see in the feed and share."""
-        from posts.selectors.library import audience_team_ids
+        from posts.selectors import audience_team_ids
 
         return self.live().targeted_at(audience_team_ids(user=user))
 

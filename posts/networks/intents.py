@@ -2,7 +2,7 @@
 
 from urllib.parse import quote, urlencode
 
-from posts.networks import Network
+from ambassador.networks import Network
 
 # Networks whose intent takes only a URL: the caption goes to the clipboard instead.
 URL_ONLY_NETWORKS = frozenset({Network.LINKEDIN, Network.FACEBOOK})

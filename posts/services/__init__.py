@@ -1,1 +1,2 @@
-"""Writes of the posts app, by area: ``posts.services.library`` and ``posts.services.sharing``."""
+"""Writes of the posts app, one module per entity: ``content`` (items and their workflow),
+``suggestions``, ``comments``, ``previews``, ``feeds``, ``shares`` and ``clicks``."""

@@ -1,2 +1,3 @@
-"""Views of the posts app: ``library`` (feed, curation, suggestions, feeds, comments) and
-``sharing`` (share flow, tracked links, my shares)."""
+"""Views of the posts app, one module per entity: ``content`` (feed, item pages, curation,
+suggestions), ``comments``, ``feeds``, ``shares`` (the share flow, my shares) and
+``clicks`` (the tracked-link redirect ``/r/<code>``)."""

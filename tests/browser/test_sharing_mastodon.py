@@ -5,11 +5,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from ambassador.networks import Network
 from posts.models import Share
-from posts.networks import Network
-from posts.services.sharing import clicks_flush
+from posts.services.clicks import clicks_flush
 from tests.factories import PASSWORD
-from tests.posts.sharing_factories import BROWSER_UA, CaptionFactory, SharedItemFactory
+from tests.posts.factories import BROWSER_UA, CaptionFactory, ContentItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def _sign_in(page, base_url, email):
 def test_employee_shares_to_mastodon_and_sees_one_click(page, live_server, browser, personas):
     base = live_server.url.replace("localhost", "127.0.0.1")
     # The item lives on the test server itself, so the stranger's browser can land on it.
-    item = SharedItemFactory(url=f"{base}/healthz?ref=blog", slug="launch")
+    item = ContentItemFactory(url=f"{base}/healthz?ref=blog", slug="launch")
     CaptionFactory(item=item, network=Network.MASTODON, language="en", text="We launched!")
 
     _sign_in(page, base, personas.employee.email)

@@ -11,8 +11,7 @@ from training.models import PROGRAMME_ID, Programme
 
 
 @pytest.fixture
-def journey(transactional_db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def journey(transactional_db):
     Programme.objects.create(
         pk=PROGRAMME_ID,
         mission_en="We share what we are proud of.",

@@ -1,16 +1,11 @@
-"""Fixtures of the library tests: media in a temporary folder, and local fake HTTP servers."""
+"""Fixtures of the posts tests: media in a temporary folder, and local fake HTTP servers."""
 
-import os
-import subprocess
-import sys
+import io
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from PIL import Image
 
 
 @pytest.fixture(autouse=True)
@@ -92,71 +87,6 @@ def fake_server():
 
 def make_png(size=(8, 8)) -> bytes:
     """A real PNG image."""
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", size, (31, 95, 139)).save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The personas get passwords; hashing them with the production hasher is slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def start_worker(*, allow_loopback: bool = False) -> subprocess.Popen:
-    """A REAL Celery worker subprocess on the test database and the Redis broker.
-
-    ``allow_loopback`` runs it with ``tests.posts.library_worker_settings`` so its fetcher
-    may reach the fake servers on 127.0.0.1 (the default settings refuse them)."""
-    from django.conf import settings
-    from django.db import connection
-
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.fail("The integration test needs REDIS_URL (a real Redis broker).")
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": (
-            "tests.posts.library_worker_settings" if allow_loopback else "ambassador.settings"
-        ),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "ambassador", "worker", "-P", "solo",
-            "--without-gossip", "--without-mingle", "--loglevel=WARNING",
-            "--hostname=test-library@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-
-
-def stop_worker(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def wait_for(check, process, seconds=60):
-    """Poll ``check`` until true (or the time is up, or the worker died)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check() or process.poll() is not None:
-            break
-        time.sleep(0.5)
-    assert process.poll() is None, process.stderr.read()
-    return check()

@@ -1,9 +1,18 @@
+"""Factories of the posts tests: one per model, plus a human visitor's user agent."""
+
 import factory
 from django.utils import timezone
 
-from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, Topic
-from posts.networks import Network
+from ambassador.networks import Network
+from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, Share, Topic
+from posts.services.shares import share_code_new
 from tests.factories import UserFactory
+
+# A desktop browser: what a human visitor sends.
+BROWSER_UA = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -69,3 +78,15 @@ class CommentFactory(factory.django.DjangoModelFactory):
     item = factory.SubFactory(ContentItemFactory)
     author = factory.SubFactory(UserFactory)
     body = "Shared it this morning — 12 reactions already!"
+
+
+class ShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Share
+
+    user = factory.SubFactory(UserFactory)
+    item = factory.SubFactory(ContentItemFactory)
+    network = Network.LINKEDIN
+    caption = "Have a look"
+    followers_at_share = 100
+    code = factory.LazyFunction(share_code_new)

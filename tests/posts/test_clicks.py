@@ -10,8 +10,9 @@ from django.test import override_settings
 
 from posts.bots import BOT_PATTERNS, is_bot
 from posts.models import Click, ClickSalt, ShareDailyClicks
-from posts.services import sharing as services
-from tests.posts.sharing_factories import BROWSER_UA, ShareFactory
+from posts.services import clicks as services
+from posts.tracked_links import ClickEvent, TrackedLink, link_cache_key, redis_client
+from tests.posts.factories import BROWSER_UA, ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,11 +116,19 @@ def test_click_prefetch_is_redirected_not_counted(client, header):
     assert _totals(share) == (0, 0)
 
 
-def test_click_by_sharer_is_not_counted(client):
+def _destination(share) -> str:
+    return (
+        f"{share.item.url}?utm_source=linkedin&utm_medium=ambassador"
+        f"&utm_campaign={share.item.slug}&utm_content={share.pk}"
+    )
+
+
+def test_click_by_sharer_is_redirected_not_counted(client):
     share = ShareFactory()
     client.force_login(share.user)
-    client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    response = client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
     _flush()
+    assert (response.status_code, response["Location"]) == (302, _destination(share))
     assert _totals(share) == (0, 0)
 
 
@@ -190,7 +199,7 @@ def test_click_no_address_reaches_the_buffer(client):
     share = ShareFactory()
     address = "198.51.100.124"
     client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA, REMOTE_ADDR=address)
-    buffer = services.click_buffer()
+    buffer = redis_client()
     entries = buffer.xrange("amb:clicks")
     assert len(entries) == 1
     assert address.encode() not in repr(entries).encode()
@@ -236,7 +245,7 @@ def test_flush_stored_then_killed_before_ack_counts_once(client, settings):
     share = ShareFactory()
     for _ in range(3):
         client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
-    buffer = services.click_buffer()
+    buffer = redis_client()
     claimed = services.clicks_claim(buffer=buffer, consumer="dead-worker", count=100)
     services.clicks_store(events=[event for _id, event in claimed])  # committed, never acked
     _flush()
@@ -250,7 +259,7 @@ def test_flush_claimed_then_killed_before_commit_loses_nothing(client, settings)
     share = ShareFactory()
     for _ in range(3):
         client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
-    buffer = services.click_buffer()
+    buffer = redis_client()
     services.clicks_claim(buffer=buffer, consumer="dead-worker", count=100)
     _flush()
     assert Click.objects.count() == 3
@@ -259,7 +268,7 @@ def test_flush_claimed_then_killed_before_commit_loses_nothing(client, settings)
 def test_flush_does_not_steal_fresh_claims_of_a_running_flush(client):
     share = ShareFactory()
     client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
-    buffer = services.click_buffer()
+    buffer = redis_client()
     services.clicks_claim(buffer=buffer, consumer="busy-worker", count=100)
     _flush()
     assert Click.objects.count() == 0
@@ -278,13 +287,13 @@ def test_purge_deletes_old_raw_clicks_keeps_totals(settings):
     settings.CLICK_RETENTION_DAYS = 30
     share = ShareFactory()
     now = datetime(2026, 11, 27, 12, tzinfo=UTC)
-    old = services.ClickEvent(
+    old = ClickEvent(
         event_id="0" * 32,
         share_id=share.pk,
         at_ms=int((now - timedelta(days=31)).timestamp() * 1000),
         visitor_hash="a" * 64,
     )
-    recent = services.ClickEvent(
+    recent = ClickEvent(
         event_id="1" * 32,
         share_id=share.pk,
         at_ms=int((now - timedelta(days=1)).timestamp() * 1000),
@@ -296,20 +305,36 @@ def test_purge_deletes_old_raw_clicks_keeps_totals(settings):
     assert _totals(share) == (2, 2)
 
 
-def test_click_by_sharer_on_cached_link_is_not_counted(client):
+def _cache_link(client, share) -> None:
+    """A bot's visit resolves the link and caches it in Redis."""
+    client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")
+    assert TrackedLink.unpack(redis_client().get(link_cache_key(share.code))) == TrackedLink(
+        share.pk, share.user_id, _destination(share)
+    )
+
+
+def test_click_by_sharer_on_cached_link_is_redirected_not_counted(
+    client, django_assert_num_queries
+):
     share = ShareFactory()
-    client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")  # resolves and caches
+    _cache_link(client, share)
     client.force_login(share.user)
-    client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    # From the cache: the only query reads the sharer's session, none looks up the share.
+    with django_assert_num_queries(1) as captured:
+        response = client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    assert "django_session" in captured.captured_queries[0]["sql"]
+    assert (response.status_code, response["Location"]) == (302, _destination(share))
     _flush()
     assert _totals(share) == (0, 0)
 
 
-def test_click_human_on_cached_link_is_counted(client):
+def test_click_human_on_cached_link_is_counted(client, django_assert_num_queries):
     share = ShareFactory()
-    client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")
-    client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
-    client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    _cache_link(client, share)
+    with django_assert_num_queries(0):
+        responses = [client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA) for _ in "ab"]
+    assert [(r.status_code, r["Location"]) for r in responses] == [(302, _destination(share))] * 2
+    assert redis_client().xlen("amb:clicks") == 2
     _flush()
     assert _totals(share) == (2, 1)
 
@@ -317,7 +342,7 @@ def test_click_human_on_cached_link_is_counted(client):
 def test_click_after_redis_lost_its_scripts_is_counted(client):
     share = ShareFactory()
     client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")  # caches the link
-    services.click_buffer().script_flush()  # as after a Redis restart
+    redis_client().script_flush()  # as after a Redis restart
     response = client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
     _flush()
     assert response.status_code == 302

@@ -5,62 +5,18 @@
 recovered by the worker: still exactly 1,000, nothing lost and nothing counted twice.
 """
 
-import os
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
-
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from posts.models import Click, ShareDailyClicks
-from posts.selectors.sharing import click_buffer
-from posts.services import sharing as services
-from posts.tasks.sharing import flush_clicks
-from tests.posts.sharing_factories import BROWSER_UA, ShareFactory
+from posts.services import clicks as services
+from posts.tasks import flush_clicks
+from posts.tracked_links import redis_client
+from tests.posts.factories import BROWSER_UA, ShareFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 CLICKS = 1000
-
-
-@pytest.fixture
-def celery_worker_process():
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        # Claims left by a dead flush are taken over at once (the default waits a minute).
-        "CLICK_RECLAIM_IDLE_MS": "0",
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "ambassador",
-            "worker",
-            "-P",
-            "solo",
-            "-l",
-            "warning",
-            "-n",
-            f"sharing-test-{uuid.uuid4().hex[:8]}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def _click(client, share, n: int) -> None:
@@ -70,15 +26,14 @@ def _click(client, share, n: int) -> None:
     assert response.status_code == 302
 
 
-def _wait_for_clicks(expected: int, timeout: float = 90) -> int:
-    deadline = time.monotonic() + timeout
-    count = Click.objects.count()
-    while time.monotonic() < deadline:
-        count = Click.objects.count()
-        if count >= expected and click_buffer().xlen(settings.CLICK_STREAM_KEY) == 0:
-            break
-        time.sleep(0.25)
-    return count
+def _drained(expected: int):
+    """True once ``expected`` clicks are stored and nothing is left in the stream."""
+
+    def check() -> bool:
+        stored = Click.objects.count()
+        return stored >= expected and redis_client().xlen(settings.CLICK_STREAM_KEY) == 0
+
+    return check
 
 
 def _totals(share):
@@ -86,23 +41,22 @@ def _totals(share):
     return sum(r.clicks for r in row), sum(r.unique_visitors for r in row)
 
 
-def test_integration_thousand_clicks_flushed_by_worker_exactly_once(client, celery_worker_process):
+def test_integration_thousand_clicks_flushed_by_worker_exactly_once(client, celery_worker):
     share = ShareFactory()
     for n in range(CLICKS):
         _click(client, share, n)
     assert Click.objects.count() == 0  # the redirect never waited on PostgreSQL
     flush_clicks.delay()
-    assert _wait_for_clicks(CLICKS) == CLICKS
+    assert celery_worker.wait_for(_drained(CLICKS))
+    assert Click.objects.count() == CLICKS
     assert _totals(share) == (CLICKS, 100)
 
 
-def test_integration_flush_killed_between_claim_and_ack_recovers_exactly(
-    client, celery_worker_process
-):
+def test_integration_flush_killed_between_claim_and_ack_recovers_exactly(client, celery_worker):
     share = ShareFactory()
     for n in range(CLICKS):
         _click(client, share, n)
-    buffer = click_buffer()
+    buffer = redis_client()
     # A flush claims everything, commits a first batch, then dies before acknowledging:
     # 300 events are stored but still pending, 700 are claimed but never stored.
     claimed = services.clicks_claim(buffer=buffer, consumer="killed-worker", count=CLICKS)
@@ -110,7 +64,8 @@ def test_integration_flush_killed_between_claim_and_ack_recovers_exactly(
     services.clicks_store(events=[event for _id, event in claimed[:300]])
     assert Click.objects.count() == 300
     flush_clicks.delay()
-    assert _wait_for_clicks(CLICKS) == CLICKS
+    assert celery_worker.wait_for(_drained(CLICKS))
+    assert Click.objects.count() == CLICKS
     assert _totals(share) == (CLICKS, 100)
     group = buffer.xinfo_groups(settings.CLICK_STREAM_KEY)[0]
     assert group["pending"] == 0

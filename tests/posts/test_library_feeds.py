@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from posts.models import ContentItem, ContentStatus, Feed, FeedStatus
-from posts.services import library as services
+from posts.services import feeds as services
+from posts.services import previews
 from tests.posts.conftest import make_png
 from tests.posts.factories import ContentItemFactory, FeedFactory, TopicFactory
 
@@ -220,7 +221,7 @@ def test_preview_fills_empty_fields(fake_server):
     fake_server.body("/article", PAGE.encode())
     fake_server.body("/cover.png", make_png(), content_type="image/png")
     item = ContentItemFactory(url=fake_server.url("/article"), title="", summary="")
-    services.content_fill_preview(item_id=item.pk)
+    previews.content_fill_preview(item_id=item.pk)
     item.refresh_from_db()
     assert (item.title, item.summary) == ("OG title", "Twitter description")
     assert item.image.name.endswith(".png")
@@ -231,7 +232,7 @@ def test_preview_keeps_curator_fields(fake_server):
     fake_server.body("/article", PAGE.encode())
     fake_server.body("/cover.png", make_png(), content_type="image/png")
     item = ContentItemFactory(url=fake_server.url("/article"), title="Mine", summary="Also mine")
-    services.content_fill_preview(item_id=item.pk)
+    previews.content_fill_preview(item_id=item.pk)
     item.refresh_from_db()
     assert (item.title, item.summary) == ("Mine", "Also mine")
 
@@ -239,7 +240,7 @@ def test_preview_keeps_curator_fields(fake_server):
 def test_preview_uses_title_tag_without_og(fake_server):
     fake_server.body("/plain", b"<html><head><title> Plain  page </title></head></html>")
     item = ContentItemFactory(url=fake_server.url("/plain"), title="")
-    services.content_fill_preview(item_id=item.pk)
+    previews.content_fill_preview(item_id=item.pk)
     item.refresh_from_db()
     assert item.title == "Plain page"
 
@@ -248,7 +249,7 @@ def test_preview_ignores_image_that_is_not_an_image(fake_server):
     fake_server.body("/article", PAGE.encode())
     fake_server.body("/cover.png", b"<script>alert(1)</script>", content_type="image/png")
     item = ContentItemFactory(url=fake_server.url("/article"), title="")
-    services.content_fill_preview(item_id=item.pk)
+    previews.content_fill_preview(item_id=item.pk)
     item.refresh_from_db()
     assert item.title == "OG title"
     assert not item.image
@@ -258,7 +259,7 @@ def test_preview_refuses_image_on_private_address(fake_server):
     page = PAGE.replace("/cover.png", "http://169.254.169.254/latest/meta-data/")
     fake_server.body("/article", page.encode())
     item = ContentItemFactory(url=fake_server.url("/article"), title="")
-    services.content_fill_preview(item_id=item.pk)
+    previews.content_fill_preview(item_id=item.pk)
     item.refresh_from_db()
     assert not item.image
 
@@ -266,14 +267,14 @@ def test_preview_refuses_image_on_private_address(fake_server):
 def test_preview_failure_leaves_item_unchanged(settings):
     settings.FETCH_ALLOWED_NETWORKS = []
     item = ContentItemFactory(url="http://10.0.0.1/secret", title="")
-    services.content_fill_preview(item_id=item.pk)
+    previews.content_fill_preview(item_id=item.pk)
     item.refresh_from_db()
     assert item.title == ""
     assert item.preview_fetched_at is not None
 
 
 def test_preview_missing_item_returns_none(db):
-    assert services.content_fill_preview(item_id=999999) is None
+    assert previews.content_fill_preview(item_id=999999) is None
 
 
 # --- Admin CRUD ----------------------------------------------------------------------------
@@ -329,13 +330,13 @@ def test_admin_add_feed_with_ftp_url_refused(client, personas):
 def test_preview_5xx_is_temporary_before_last_attempt(fake_server):
     fake_server.body("/down", b"busy", status=503)
     item = ContentItemFactory(url=fake_server.url("/down"), title="")
-    with pytest.raises(services.PreviewTemporaryError):
-        services.content_fill_preview(item_id=item.pk, final_attempt=False)
+    with pytest.raises(previews.PreviewTemporaryError):
+        previews.content_fill_preview(item_id=item.pk, final_attempt=False)
 
 
 def test_preview_5xx_on_last_attempt_gives_up(fake_server):
     fake_server.body("/down", b"busy", status=503)
     item = ContentItemFactory(url=fake_server.url("/down"), title="")
-    services.content_fill_preview(item_id=item.pk, final_attempt=True)
+    previews.content_fill_preview(item_id=item.pk, final_attempt=True)
     item.refresh_from_db()
     assert (item.title, item.preview_fetched_at is not None) == ("", True)

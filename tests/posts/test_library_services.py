@@ -6,9 +6,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Notification
+from ambassador.networks import CAPTION_LIMITS, Network
 from posts.models import ContentItem, ContentStatus
-from posts.networks import CAPTION_LIMITS, Network
-from posts.services import library as services
+from posts.services import comments as comment_services
+from posts.services import content as services
+from posts.services import suggestions as suggestion_services
 from tests.posts.conftest import make_png
 from tests.posts.factories import CommentFactory, ContentItemFactory
 
@@ -250,7 +252,7 @@ def test_content_bulk_action_by_employee_forbidden(personas):
 
 
 def test_suggestion_create_enters_review_with_credit(personas):
-    item = services.suggestion_create(
+    item = suggestion_services.suggestion_create(
         by=personas.employee,
         url="https://example.com/great",
         reason="Our CTO is quoted",
@@ -264,7 +266,7 @@ def test_suggestion_create_enters_review_with_credit(personas):
 
 def test_suggestion_create_caption_over_limit_refused(personas):
     with pytest.raises(services.ContentValidationError) as exc:
-        services.suggestion_create(
+        suggestion_services.suggestion_create(
             by=personas.employee,
             url="https://example.com/great",
             reason="Good",
@@ -276,7 +278,7 @@ def test_suggestion_create_caption_over_limit_refused(personas):
 
 
 def test_suggestion_approved_notifies_suggester(personas):
-    item = services.suggestion_create(
+    item = suggestion_services.suggestion_create(
         by=personas.employee, url="https://example.com/great", reason="Good"
     )
     ContentItem.objects.filter(pk=item.pk).update(title="Great")
@@ -291,7 +293,7 @@ def test_suggestion_update_resubmits(personas):
     item = ContentItemFactory(
         status=ContentStatus.CHANGES_REQUESTED, suggested_by=personas.employee
     )
-    services.suggestion_update(
+    suggestion_services.suggestion_update(
         item=item, by=personas.employee, url="https://example.com/better", reason="Better"
     )
     item.refresh_from_db()
@@ -300,25 +302,25 @@ def test_suggestion_update_resubmits(personas):
 
 def test_comment_create_notifies_curator(personas):
     item = ContentItemFactory(created_by=personas.manager_a)
-    services.comment_create(item=item, by=personas.employee, body="How did it go?")
+    comment_services.comment_create(item=item, by=personas.employee, body="How did it go?")
     note = Notification.objects.get(recipient=personas.manager_a)
     assert note.kind == "content_comment"
 
 
 def test_comment_create_own_item_no_notification(personas):
     item = ContentItemFactory(created_by=personas.manager_a)
-    services.comment_create(item=item, by=personas.manager_a, body="Note to self")
+    comment_services.comment_create(item=item, by=personas.manager_a, body="Note to self")
     assert Notification.objects.count() == 0
 
 
 def test_comment_create_empty_refused(personas):
     with pytest.raises(services.ContentValidationError):
-        services.comment_create(item=ContentItemFactory(), by=personas.employee, body="   ")
+        comment_services.comment_create(item=ContentItemFactory(), by=personas.employee, body="   ")
 
 
 def test_comment_update_by_author(personas):
     comment = CommentFactory(author=personas.employee)
-    services.comment_update(comment=comment, by=personas.employee, body="Edited")
+    comment_services.comment_update(comment=comment, by=personas.employee, body="Edited")
     comment.refresh_from_db()
     assert comment.body == "Edited"
     assert comment.edited_at is not None
@@ -327,12 +329,12 @@ def test_comment_update_by_author(personas):
 def test_comment_update_by_other_forbidden(personas):
     comment = CommentFactory(author=personas.employee)
     with pytest.raises(services.ContentPermissionError):
-        services.comment_update(comment=comment, by=personas.manager_a, body="Hijack")
+        comment_services.comment_update(comment=comment, by=personas.manager_a, body="Hijack")
 
 
 def test_comment_remove_by_manager(personas):
     comment = CommentFactory(author=personas.employee)
-    services.comment_remove(comment=comment, by=personas.manager_a)
+    comment_services.comment_remove(comment=comment, by=personas.manager_a)
     comment.refresh_from_db()
     assert comment.removed_by == personas.manager_a
     assert AuditEvent.objects.filter(action="COMMENT_REMOVED").count() == 1
@@ -341,7 +343,7 @@ def test_comment_remove_by_manager(personas):
 def test_comment_remove_by_employee_forbidden(personas):
     comment = CommentFactory(author=personas.employee)
     with pytest.raises(services.ContentPermissionError):
-        services.comment_remove(comment=comment, by=personas.employee)
+        comment_services.comment_remove(comment=comment, by=personas.employee)
 
 
 def test_content_update_by_manager_keeps_other_teams_targeting(personas):
@@ -412,7 +414,7 @@ def test_comment_notification_in_recipient_language(personas):
 
     item = ContentItemFactory(title="Great", created_by=_speaks(personas.manager_a, "en"))
     with translation.override("nb"):
-        services.comment_create(item=item, by=_speaks(personas.employee, "nb"), body="Hei!")
+        comment_services.comment_create(item=item, by=_speaks(personas.employee, "nb"), body="Hei!")
     assert Notification.objects.get(recipient=personas.manager_a).title == "New comment on Great"
 
 
@@ -425,7 +427,7 @@ def test_comment_on_suggestion_notifies_suggester_and_approver(personas):
         suggested_by=personas.employee,
         approved_by=personas.manager_a,
     )
-    services.comment_create(item=item, by=personas.employee_b, body="Nice find")
+    comment_services.comment_create(item=item, by=personas.employee_b, body="Nice find")
     assert sorted(Notification.objects.values_list("recipient__email", flat=True)) == sorted(
         [personas.employee.email, personas.manager_a.email]
     )
@@ -435,7 +437,7 @@ def test_comment_on_feed_item_notifies_approver(personas):
     from tests.posts.factories import FeedFactory
 
     item = ContentItemFactory(feed=FeedFactory(), approved_by=personas.manager_a)
-    services.comment_create(item=item, by=personas.employee, body="Question")
+    comment_services.comment_create(item=item, by=personas.employee, body="Question")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.manager_a.pk]
 
 
@@ -443,7 +445,7 @@ def test_comment_on_trusted_feed_item_notifies_feed_creator(personas):
     from tests.posts.factories import FeedFactory
 
     item = ContentItemFactory(feed=FeedFactory(created_by=personas.admin), approved_by=None)
-    services.comment_create(item=item, by=personas.employee, body="Question")
+    comment_services.comment_create(item=item, by=personas.employee, body="Question")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.admin.pk]
 
 
@@ -453,7 +455,7 @@ def test_comment_never_notifies_the_commenter(personas):
         approved_by=personas.manager_a,
         suggested_by=personas.employee,
     )
-    services.comment_create(item=item, by=personas.manager_a, body="Thanks all")
+    comment_services.comment_create(item=item, by=personas.manager_a, body="Thanks all")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.employee.pk]
 
 
@@ -486,7 +488,7 @@ def test_suggestion_create_enqueues_preview_only_on_commit(
     personas, eager_celery, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        item = services.suggestion_create(
+        item = suggestion_services.suggestion_create(
             by=personas.employee, url="http://127.0.0.1:9/x", reason="Good"
         )
     item.refresh_from_db()
@@ -496,7 +498,11 @@ def test_suggestion_create_enqueues_preview_only_on_commit(
     assert item.preview_fetched_at is not None
 
 
-@pytest.mark.parametrize("create", ["content_create", "suggestion_create"])
+@pytest.mark.parametrize(
+    "create",
+    [services.content_create, suggestion_services.suggestion_create],
+    ids=lambda f: f.__name__,
+)
 def test_rolled_back_create_enqueues_nothing(
     personas, eager_celery, django_capture_on_commit_callbacks, create
 ):
@@ -504,7 +510,7 @@ def test_rolled_back_create_enqueues_nothing(
 
     kwargs = (
         {"by": personas.manager_a, "url": "https://example.com/x"}
-        if create == "content_create"
+        if create is services.content_create
         else {"by": personas.employee, "url": "https://example.com/x", "reason": "Good"}
     )
     with (
@@ -512,7 +518,7 @@ def test_rolled_back_create_enqueues_nothing(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        getattr(services, create)(**kwargs)
+        create(**kwargs)
         raise RuntimeError("the request fails after the create")
     assert callbacks == []
     assert ContentItem.objects.count() == 0

@@ -5,40 +5,29 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from posts import tasks
 from posts.models import ContentItem, ContentStatus, Feed, FeedStatus
-from posts.services import library as services
-from posts.tasks import library as tasks
-from tests.posts.conftest import start_worker, stop_worker, wait_for
+from posts.services import content as services
 from tests.posts.factories import ContentItemFactory, FeedFactory
 
 
-@pytest.fixture
-def library_worker(transactional_db):
-    process = start_worker()
-    yield process
-    stop_worker(process)
-
-
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_worker_archives_expired_items(library_worker):
+def test_worker_archives_expired_items(celery_worker):
     past = timezone.now() - timedelta(days=2)
     expired = ContentItemFactory(publish_at=past, expire_at=past + timedelta(days=1))
     tasks.archive_expired_content.delay()
-    assert wait_for(
-        lambda: ContentItem.objects.get(pk=expired.pk).status == ContentStatus.ARCHIVED,
-        library_worker,
+    assert celery_worker.wait_for(
+        lambda: ContentItem.objects.get(pk=expired.pk).status == ContentStatus.ARCHIVED
     )
 
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_worker_marks_feed_on_private_address_failing(library_worker):
+def test_worker_marks_feed_on_private_address_failing(celery_worker):
     feed = FeedFactory(url="http://169.254.169.254/latest/feed.xml")
     tasks.fetch_due_feeds.delay()
-    assert wait_for(
-        lambda: Feed.objects.get(pk=feed.pk).status == FeedStatus.FAILING, library_worker
-    )
+    assert celery_worker.wait_for(lambda: Feed.objects.get(pk=feed.pk).status == FeedStatus.FAILING)
     assert "private or reserved network" in Feed.objects.get(pk=feed.pk).last_error
 
 
@@ -50,14 +39,10 @@ OG_PAGE = b"""<!doctype html><html><head><title>Fallback</title>
 
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_worker_fills_link_preview_from_page(personas, fake_server):
+def test_worker_fills_link_preview_from_page(personas, fake_server, celery_worker):
     fake_server.body("/wind-farm", OG_PAGE)
-    process = start_worker(allow_loopback=True)
-    try:
-        item = services.content_create(by=personas.manager_a, url=fake_server.url("/wind-farm"))
-        assert wait_for(lambda: ContentItem.objects.get(pk=item.pk).title != "", process)
-    finally:
-        stop_worker(process)
+    item = services.content_create(by=personas.manager_a, url=fake_server.url("/wind-farm"))
+    assert celery_worker.wait_for(lambda: ContentItem.objects.get(pk=item.pk).title != "")
     item.refresh_from_db()
     assert (item.title, item.summary) == ("Our new wind farm", "Clean power for 20,000 homes.")
 

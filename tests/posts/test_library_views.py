@@ -8,10 +8,19 @@ from django.utils import timezone
 
 from accounts.audit import AuditAction
 from accounts.models import AuditEvent
+from ambassador.networks import Network
+from posts.forms import ContentItemForm
 from posts.models import Comment, ContentItem, ContentStatus, Share
-from posts.networks import Network
+from posts.services.feeds import feed_fetch
+from posts.views import content as content_views
 from tests.posts.conftest import make_png
-from tests.posts.factories import CaptionFactory, CommentFactory, ContentItemFactory, TopicFactory
+from tests.posts.factories import (
+    CaptionFactory,
+    CommentFactory,
+    ContentItemFactory,
+    FeedFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,8 +156,6 @@ def test_feed_paginates(client, personas):
 
 def test_feed_query_count_constant(client, personas, django_assert_max_num_queries):
     """A page of 50 items costs no more queries than a page of 5."""
-    from posts.views import library as views
-
     topics = TopicFactory.create_batch(5)
     client.force_login(personas.employee)
 
@@ -162,7 +169,7 @@ def test_feed_query_count_constant(client, personas, django_assert_max_num_queri
                 user=personas.employee, item=item, network="X", caption="c", code=f"c{item.pk}"
             )
 
-    views.FEED_PAGE_SIZE, original = 50, views.FEED_PAGE_SIZE
+    content_views.FEED_PAGE_SIZE, original = 50, content_views.FEED_PAGE_SIZE
     try:
         load(5)
         with django_assert_max_num_queries(20) as small:
@@ -172,7 +179,7 @@ def test_feed_query_count_constant(client, personas, django_assert_max_num_queri
             response = client.get(FEED)
         assert len(response.context["page"].object_list) == 50
     finally:
-        views.FEED_PAGE_SIZE = original
+        content_views.FEED_PAGE_SIZE = original
 
 
 # --- Visibility: team A's item never reaches team B ----------------------------------------
@@ -412,8 +419,6 @@ def test_item_create_view_rejects_large_image(client, personas, settings):
 def test_item_form_refuses_large_upload_before_reading_it(personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from posts.forms_library import ContentItemForm
-
     class Unreadable(SimpleUploadedFile):
         def read(self, *args, **kwargs):
             raise AssertionError("the upload was read")
@@ -649,17 +654,15 @@ def test_comment_edit_view_by_other_404(client, personas):
 
 
 def test_item_detail_comments_paginated_newest_last(client, personas):
-    from posts.views import library as views
-
     item = ContentItemFactory()
     comments = [CommentFactory(item=item, body=f"Comment {n}") for n in range(5)]
     client.force_login(personas.employee)
-    views.COMMENT_PAGE_SIZE, original = 2, views.COMMENT_PAGE_SIZE
+    content_views.COMMENT_PAGE_SIZE, original = 2, content_views.COMMENT_PAGE_SIZE
     try:
         last = client.get(detail(item))
         first = client.get(detail(item), {"comments": 1})
     finally:
-        views.COMMENT_PAGE_SIZE = original
+        content_views.COMMENT_PAGE_SIZE = original
     assert list(last.context["comments_page"].object_list) == comments[4:]
     assert list(first.context["comments_page"].object_list) == comments[:2]
     assert 'href="?comments=2#comments"' in last.content.decode()
@@ -688,8 +691,6 @@ def test_feeds_page_admin_only(client, personas):
 
 
 def test_feeds_page_shows_failing_reason(client, personas):
-    from tests.posts.factories import FeedFactory
-
     FeedFactory(name="Blog", status="FAILING", last_error="Feed URL: the server took too long.")
     client.force_login(personas.admin)
     body = client.get(reverse("posts:feeds")).content.decode()
@@ -697,8 +698,6 @@ def test_feeds_page_shows_failing_reason(client, personas):
 
 
 def test_feeds_page_query_count_constant(client, personas, django_assert_max_num_queries):
-    from tests.posts.factories import FeedFactory
-
     def add(n):
         for _ in range(n):
             feed = FeedFactory(status="FAILING", last_error_code="HTTP_STATUS")
@@ -718,12 +717,9 @@ def test_feeds_page_query_count_constant(client, personas, django_assert_max_num
 def test_feeds_page_shows_failure_in_viewer_language(client, personas):
     from django.utils import translation
 
-    from posts.services import library as services
-    from tests.posts.factories import FeedFactory
-
     feed = FeedFactory(url="http://127.0.0.1:9/feed.xml")
     with translation.override("en"):
-        services.feed_fetch(feed_id=feed.pk)
+        feed_fetch(feed_id=feed.pk)
     feed.refresh_from_db()
     assert feed.last_error == "Feed URL: The address points to a private or reserved network."
     personas.admin.language = "nb"

@@ -1,7 +1,7 @@
 """Curation's length check; the counting itself is tested in tests/test_networks.py."""
 
 from ambassador.networks import Network
-from posts.services.library import caption_limit_error
+from posts.validators import caption_limit_error
 
 
 def test_caption_limit_error_url_counts_23_on_x():

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from posts.models import ContentStatus
-from tests.posts.sharing_factories import BROWSER_UA, ShareFactory
+from tests.posts.factories import BROWSER_UA, ShareFactory
 
 pytestmark = pytest.mark.django_db
 

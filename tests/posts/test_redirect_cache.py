@@ -2,8 +2,9 @@
 
 import pytest
 
-from posts.services import sharing as services
-from tests.posts.sharing_factories import BROWSER_UA, ShareFactory
+from posts.services.content import content_update
+from posts.tracked_links import tracked_links_forget
+from tests.posts.factories import BROWSER_UA, ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_forget_after_url_change_redirects_to_new_url(client, django_capture_on_
     _location(client, share)  # cached with the old URL
     with django_capture_on_commit_callbacks(execute=True):
         _edit_url(share.item, "https://www.example.com/new")
-        services.tracked_links_forget(item_id=share.item_id)
+        tracked_links_forget(item_id=share.item_id)
     assert _location(client, share).startswith("https://www.example.com/new?")
 
 
@@ -40,7 +41,7 @@ def test_forget_covers_every_share_of_the_item(client, django_capture_on_commit_
         _location(client, share)
     with django_capture_on_commit_callbacks(execute=True):
         _edit_url(first.item, "https://www.example.com/new")
-        services.tracked_links_forget(item_id=first.item_id)
+        tracked_links_forget(item_id=first.item_id)
     assert [_location(client, s).split("?")[0] for s in (first, second)] == [
         "https://www.example.com/new",
         "https://www.example.com/new",
@@ -54,7 +55,7 @@ def test_forget_leaves_other_items_links_cached(client, django_capture_on_commit
         _location(client, share)
     with django_capture_on_commit_callbacks(execute=True):
         _edit_url(other.item, "https://www.example.com/other-new")
-        services.tracked_links_forget(item_id=edited.item_id)
+        tracked_links_forget(item_id=edited.item_id)
     assert _location(client, other).startswith("https://www.example.com/other-old?")
 
 
@@ -62,7 +63,7 @@ def test_forget_waits_for_the_commit(client, django_capture_on_commit_callbacks)
     share = ShareFactory(item__url="https://www.example.com/old")
     _location(client, share)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.tracked_links_forget(item_id=share.item_id)
+        tracked_links_forget(item_id=share.item_id)
     assert len(callbacks) == 1
     assert _location(client, share).startswith("https://www.example.com/old?")
 
@@ -75,25 +76,23 @@ def test_forget_without_redis_clears_the_django_cache(
     _location(client, share)
     with django_capture_on_commit_callbacks(execute=True):
         _edit_url(share.item, "https://www.example.com/new")
-        services.tracked_links_forget(item_id=share.item_id)
+        tracked_links_forget(item_id=share.item_id)
     assert _location(client, share).startswith("https://www.example.com/new?")
 
 
 def test_forget_item_without_shares_does_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.tracked_links_forget(item_id=999_999) is None
+        assert tracked_links_forget(item_id=999_999) is None
 
 
 def test_curator_url_edit_reaches_tracked_links(
     client, personas, django_capture_on_commit_callbacks
 ):
-    from posts.services import library as library_services
-
     share = ShareFactory(item__url="https://www.example.com/old", item__created_by=personas.admin)
     _location(client, share)  # cached with the old URL
     item = share.item
     with django_capture_on_commit_callbacks(execute=True):
-        library_services.content_update(
+        content_update(
             item=item, by=personas.admin, url="https://www.example.com/new", title=item.title
         )
     assert _location(client, share).startswith("https://www.example.com/new?")
@@ -102,11 +101,9 @@ def test_curator_url_edit_reaches_tracked_links(
 def test_curator_edit_without_url_change_keeps_cached_link(
     client, personas, django_assert_num_queries
 ):
-    from posts.services import library as library_services
-
     share = ShareFactory(item__url="https://www.example.com/same", item__created_by=personas.admin)
     _location(client, share)
     item = share.item
-    library_services.content_update(item=item, by=personas.admin, url=item.url, title="A new title")
+    content_update(item=item, by=personas.admin, url=item.url, title="A new title")
     with django_assert_num_queries(0):
         assert _location(client, share).startswith("https://www.example.com/same?")

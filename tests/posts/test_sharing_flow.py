@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import SocialProfile
+from ambassador.networks import Network
 from posts.models import ContentStatus, Share
-from posts.networks import Network
 from tests.factories import SocialProfileFactory
-from tests.posts.sharing_factories import CaptionFactory, SharedItemFactory
+from tests.posts.factories import CaptionFactory, ContentItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,33 +24,33 @@ def _submit(client, item, **data):
 
 
 def test_share_page_requires_login(client):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     response = client.get(_share_url(item))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_share_page_visible_item_opens(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     assert client.get(_share_url(item)).status_code == 200
 
 
 def test_share_page_item_for_other_team_is_404(client, personas):
-    item = SharedItemFactory(target_everyone=False)
+    item = ContentItemFactory(target_everyone=False)
     item.target_teams.add(personas.team_b)
     client.force_login(personas.employee)
     assert client.get(_share_url(item)).status_code == 404
 
 
 def test_share_page_unapproved_item_is_404(client, personas):
-    item = SharedItemFactory(status=ContentStatus.IN_REVIEW)
+    item = ContentItemFactory(status=ContentStatus.IN_REVIEW)
     client.force_login(personas.employee)
     assert client.get(_share_url(item)).status_code == 404
 
 
 def test_share_submit_item_for_other_team_is_404_and_records_nothing(client, personas):
-    item = SharedItemFactory(target_everyone=False)
+    item = ContentItemFactory(target_everyone=False)
     item.target_teams.add(personas.team_b)
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="Hi", action="intent")
@@ -59,7 +59,7 @@ def test_share_submit_item_for_other_team_is_404_and_records_nothing(client, per
 
 
 def test_share_page_suggests_caption_in_viewer_language(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     CaptionFactory(item=item, network=Network.X, language="en", text="English caption")
     CaptionFactory(item=item, network=Network.X, language="nb", text="Norsk tekst")
     personas.employee.language = "nb"
@@ -70,7 +70,7 @@ def test_share_page_suggests_caption_in_viewer_language(client, personas):
 
 
 def test_share_page_falls_back_to_english_caption(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     CaptionFactory(item=item, network=Network.X, language="en", text="English caption")
     personas.employee.language = "nb"
     personas.employee.save()
@@ -80,7 +80,7 @@ def test_share_page_falls_back_to_english_caption(client, personas):
 
 
 def test_share_page_not_editable_caption_is_readonly(client, personas):
-    item = SharedItemFactory(caption_editable=False)
+    item = ContentItemFactory(caption_editable=False)
     client.force_login(personas.employee)
     content = client.get(_share_url(item)).content.decode()
     assert "readonly" in content
@@ -88,7 +88,7 @@ def test_share_page_not_editable_caption_is_readonly(client, personas):
 
 
 def test_share_submit_x_records_share_and_redirects_to_intent(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     SocialProfileFactory(user=personas.employee, network=Network.X, followers_count=321)
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="Look at this", action="intent")
@@ -109,7 +109,7 @@ def test_share_submit_x_records_share_and_redirects_to_intent(client, personas):
 
 
 def test_share_code_is_short_urlsafe_and_unique(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     for _ in range(5):
         _submit(client, item, network=Network.X, caption="Hi", action="intent")
@@ -124,7 +124,7 @@ def test_share_code_is_short_urlsafe_and_unique(client, personas):
 
 def test_share_link_uses_short_link_base_url(client, personas, settings):
     settings.SHORT_LINK_BASE_URL = "https://go.example"
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="Hi", action="intent")
     code = Share.objects.get().code
@@ -132,7 +132,7 @@ def test_share_link_uses_short_link_base_url(client, personas, settings):
 
 
 def test_share_submit_mastodon_without_instance_asks_for_it(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.MASTODON, caption="Hi", action="intent")
     assert response.status_code == 400
@@ -141,7 +141,7 @@ def test_share_submit_mastodon_without_instance_asks_for_it(client, personas):
 
 
 def test_share_submit_mastodon_stores_instance_and_goes_there(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(
         client,
@@ -160,7 +160,7 @@ def test_share_submit_mastodon_stores_instance_and_goes_there(client, personas):
 
 
 def test_share_submit_mastodon_instance_must_be_https_host(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(
         client,
@@ -175,7 +175,7 @@ def test_share_submit_mastodon_instance_must_be_https_host(client, personas):
 
 
 def test_share_submit_mastodon_uses_stored_instance(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     SocialProfileFactory(
         user=personas.employee, network=Network.MASTODON, instance_url="https://m.example"
     )
@@ -185,14 +185,14 @@ def test_share_submit_mastodon_uses_stored_instance(client, personas):
 
 
 def test_share_submit_bluesky_redirects_to_compose_intent(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.BLUESKY, caption="Hi", action="intent")
     assert response["Location"].startswith("https://bsky.app/intent/compose?text=Hi%0A%0A")
 
 
 def test_share_submit_linkedin_shows_paste_hint_page(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.LINKEDIN, caption="Hi", action="intent")
     share = Share.objects.get()
@@ -206,7 +206,7 @@ def test_share_submit_linkedin_shows_paste_hint_page(client, personas):
 
 
 def test_share_submit_facebook_links_to_sharer(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.FACEBOOK, caption="Hi", action="intent")
     page = client.get(response["Location"]).content.decode()
@@ -214,7 +214,7 @@ def test_share_submit_facebook_links_to_sharer(client, personas):
 
 
 def test_share_submit_copy_shows_link_and_caption(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="Copy me", action="copy")
     share = Share.objects.get()
@@ -223,7 +223,7 @@ def test_share_submit_copy_shows_link_and_caption(client, personas):
 
 
 def test_share_submit_too_long_caption_is_rejected(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="x" * 281, action="intent")
     assert response.status_code == 400
@@ -235,7 +235,7 @@ def test_share_submit_too_long_caption_is_rejected(client, personas):
 
 
 def test_share_submit_not_editable_uses_suggested_caption(client, personas):
-    item = SharedItemFactory(caption_editable=False)
+    item = ContentItemFactory(caption_editable=False)
     CaptionFactory(item=item, network=Network.X, language="en", text="Official words")
     client.force_login(personas.employee)
     _submit(client, item, network=Network.X, caption="My own words", action="intent")
@@ -243,7 +243,7 @@ def test_share_submit_not_editable_uses_suggested_caption(client, personas):
 
 
 def test_share_submit_ignores_extra_fields(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     _submit(
         client,
@@ -261,13 +261,13 @@ def test_share_submit_ignores_extra_fields(client, personas):
 
 
 def test_share_submit_get_is_not_allowed(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     assert client.get(reverse("posts:share_submit", args=[item.pk])).status_code == 405
 
 
 def test_share_check_reports_violation(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = client.post(
         reverse("posts:share_check", args=[item.pk]),
@@ -280,7 +280,7 @@ def test_share_check_reports_violation(client, personas):
 
 
 def test_share_check_accepts_good_caption(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = client.post(
         reverse("posts:share_check", args=[item.pk]), {"network": Network.X, "caption": "Fine"}
@@ -289,7 +289,7 @@ def test_share_check_accepts_good_caption(client, personas):
 
 
 def test_share_done_of_someone_else_is_404(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee_b)
     _submit(client, item, network=Network.X, caption="Hi", action="copy")
     share = Share.objects.get()
@@ -298,7 +298,7 @@ def test_share_done_of_someone_else_is_404(client, personas):
 
 
 def test_share_check_item_for_other_team_is_404(client, personas):
-    item = SharedItemFactory(target_everyone=False)
+    item = ContentItemFactory(target_everyone=False)
     item.target_teams.add(personas.team_b)
     client.force_login(personas.employee)
     response = client.post(
@@ -308,13 +308,13 @@ def test_share_check_item_for_other_team_is_404(client, personas):
 
 
 def test_share_check_get_is_not_allowed(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     assert client.get(reverse("posts:share_check", args=[item.pk])).status_code == 405
 
 
 def test_share_page_offers_another_network(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     page = client.get(_share_url(item)).content.decode()
     assert 'href="?network=OTHER"' in page
@@ -322,7 +322,7 @@ def test_share_page_offers_another_network(client, personas):
 
 
 def test_share_page_another_network_offers_only_copy(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     page = client.get(_share_url(item, "OTHER")).content.decode()
     assert 'value="copy"' in page
@@ -330,7 +330,7 @@ def test_share_page_another_network_offers_only_copy(client, personas):
 
 
 def test_share_page_another_network_suggests_linkedin_caption(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     CaptionFactory(item=item, network=Network.X, language="en", text="Short for X")
     CaptionFactory(item=item, network=Network.LINKEDIN, language="en", text="Longer for LinkedIn")
     client.force_login(personas.employee)
@@ -339,7 +339,7 @@ def test_share_page_another_network_suggests_linkedin_caption(client, personas):
 
 
 def test_share_submit_another_network_records_share_and_shows_copy(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network="OTHER", caption="For my newsletter", action="intent")
     share = Share.objects.get()
@@ -351,14 +351,14 @@ def test_share_submit_another_network_records_share_and_shows_copy(client, perso
 
 
 def test_share_submit_another_network_has_no_network_length_limit(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     _submit(client, item, network="OTHER", caption="x" * 3500, action="copy")
     assert Share.objects.get().network == "OTHER"
 
 
 def test_redirect_of_another_network_share_has_utm_source_other(client, personas):
-    item = SharedItemFactory(url="https://www.example.com/a", slug="a")
+    item = ContentItemFactory(url="https://www.example.com/a", slug="a")
     client.force_login(personas.employee)
     _submit(client, item, network="OTHER", caption="Hi", action="copy")
     share = Share.objects.get()
@@ -368,7 +368,7 @@ def test_redirect_of_another_network_share_has_utm_source_other(client, personas
 
 
 def test_share_submit_unknown_network_is_rejected_and_records_nothing(client, personas):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network="MYSPACE", caption="Hi", action="copy")
     assert response.status_code == 400

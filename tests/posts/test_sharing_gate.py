@@ -5,9 +5,9 @@ import html
 import pytest
 from django.urls import reverse
 
+from ambassador.networks import Network
 from posts.models import Share
-from posts.networks import Network
-from tests.posts.sharing_factories import SharedItemFactory
+from tests.posts.factories import ContentItemFactory
 from tests.training.factories import GuidelineVersionFactory, answers_for, quiz_module
 from training import services as training_services
 from training.models import PROGRAMME_ID, Programme
@@ -44,7 +44,7 @@ def _page(response) -> str:
 
 
 def test_share_page_gate_closed_shows_missing_steps_as_links(client, personas, closed_gate):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     page = _page(client.get(reverse("posts:share", args=[item.pk])))
     module_url = reverse("training:module", args=[closed_gate.pk])
@@ -56,7 +56,7 @@ def test_share_page_gate_closed_shows_missing_steps_as_links(client, personas, c
 
 
 def test_share_submit_gate_closed_records_no_share(client, personas, closed_gate):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="Hi", action="intent")
     assert response.status_code == 403
@@ -67,7 +67,7 @@ def test_share_submit_gate_closed_records_no_share(client, personas, closed_gate
 def test_share_submit_gate_acknowledged_but_module_open_records_no_share(
     client, personas, closed_gate
 ):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     training_services.guidelines_acknowledge(user=personas.employee)
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="Hi", action="intent")
@@ -78,7 +78,7 @@ def test_share_submit_gate_acknowledged_but_module_open_records_no_share(
 
 
 def test_share_submit_after_every_gate_step_records_share(client, personas, closed_gate):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     training_services.guidelines_acknowledge(user=personas.employee)
     training_services.quiz_submit(
         user=personas.employee, module=closed_gate, chosen=answers_for(closed_gate, correct=True)
@@ -90,7 +90,7 @@ def test_share_submit_after_every_gate_step_records_share(client, personas, clos
 
 
 def test_share_submit_forbidden_phrase_records_no_share_and_explains(client, personas, rules):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(
         client, item, network=Network.X, caption="A confidential preview", action="intent"
@@ -105,7 +105,7 @@ def test_share_submit_forbidden_phrase_records_no_share_and_explains(client, per
 
 
 def test_share_submit_disclosure_over_limit_records_no_share_and_explains(client, personas, rules):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="x" * 275, action="intent")
     assert response.status_code == 400
@@ -121,7 +121,7 @@ def test_share_submit_disclosure_over_limit_records_no_share_and_explains(client
 def test_share_submit_violation_is_explained_in_norwegian(client, personas, rules):
     personas.employee.language = "nb"
     personas.employee.save()
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = _submit(client, item, network=Network.X, caption="Noe confidential", action="intent")
     assert "«confidential» står på listen over ord og uttrykk som ikke skal brukes." in (
@@ -131,14 +131,14 @@ def test_share_submit_violation_is_explained_in_norwegian(client, personas, rule
 
 
 def test_share_submit_stores_caption_with_disclosure(client, personas, rules):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     _submit(client, item, network=Network.X, caption="Proud of this", action="intent")
     assert Share.objects.get().caption == "Proud of this\n\n#employee"
 
 
 def test_share_check_counts_caption_with_disclosure(client, personas, rules):
-    item = SharedItemFactory()
+    item = ContentItemFactory()
     client.force_login(personas.employee)
     response = client.post(
         reverse("posts:share_check", args=[item.pk]), {"network": Network.X, "caption": "Hi"}

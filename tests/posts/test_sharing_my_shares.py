@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from posts.models import ShareDailyClicks
-from tests.posts.sharing_factories import ShareFactory
+from tests.posts.factories import ShareFactory
 
 pytestmark = pytest.mark.django_db
 

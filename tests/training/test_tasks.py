@@ -1,11 +1,4 @@
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -14,8 +7,6 @@ from tests.factories import UserFactory
 from tests.training.factories import GuidelineVersionFactory
 from training import services
 from training.tasks import announce_guidelines
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_guidelines_announce_notifies_people_who_have_not_acknowledged(personas):
@@ -134,51 +125,13 @@ def test_guidelines_publish_rolled_back_enqueues_nothing(
     assert callbacks == []
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "ambassador", "worker", "-P", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", "celery",
-         "--loglevel", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-def _test_database_url() -> str:
-    params = connection.settings_dict
-    return f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{params['NAME']}"
-
-
-def _wait_for(check, *, attempts: int = 120, pause: float = 0.5):
-    for _ in range(attempts):
-        result = check()
-        if result:
-            return result
-        time.sleep(pause)
-    return check()
-
-
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
-def test_publish_notifies_through_a_real_worker(personas, celery_worker_process):
+def test_publish_notifies_through_a_real_worker(personas, celery_worker):
     services.guidelines_publish(by=personas.admin, body_en="# Rules", change_summary="First")
-    notified = _wait_for(lambda: Notification.objects.count() >= 6)
-    assert notified, "the worker did not deliver the announcement"
+    assert celery_worker.wait_for(lambda: Notification.objects.count() >= 6), (
+        "the worker did not deliver the announcement"
+    )
     assert Notification.objects.count() == 6
     assert set(Notification.objects.values_list("kind", flat=True)) == {
         "training.guidelines_published"

@@ -1,13 +1,13 @@
-"""``manage.py demo``: the essay's company, idempotent. Each area adds its part in a ``demo`` module."""
+"""``manage.py demo``: the essay's company, idempotent. Each app adds its part in its ``demo`` module."""
 
-from importlib import import_module, util
+from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Order matters: people first, then the programme, then the content, then shares of it.
-DEMO_MODULES = ["accounts.demo", "training.demo", "posts.demo", "posts.demo_sharing"]
+DEMO_MODULES = ["accounts.demo", "training.demo", "posts.demo"]
 
 
 class Command(BaseCommand):
@@ -24,8 +24,6 @@ class Command(BaseCommand):
                 "Refusing to load demo data with DEBUG off. Use --force if you really mean it."
             )
         for name in DEMO_MODULES:
-            if util.find_spec(name) is None:
-                continue
             module = import_module(name)
             with transaction.atomic():
                 module.build(stdout=self.stdout)

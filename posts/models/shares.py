@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from posts.networks import Network
+from ambassador.networks import Network
 
 # "Copy link and caption" for any network Ambassador has no share intent for: the Share is
 # recorded with this value, the caption follows the guidelines without a network's limit.

@@ -1,6 +1,8 @@
-"""Forms of the library area. Forms validate; services persist."""
+"""Forms of the posts app. Forms validate; services persist."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -9,18 +11,17 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Team
 from accounts.selectors import teams_managed_by
-from ambassador import fetch as safe_fetch
+from ambassador.networks import CAPTION_LIMITS, Network
 from posts.models import ContentStatus, Feed, Topic
-from posts.networks import CAPTION_LIMITS, Network
-from posts.services.library import (
-    BULK_ACTIONS,
-    IMAGE_MAX_BYTES,
-    ContentValidationError,
-    FeedError,
+from posts.models.shares import OTHER_NETWORK, SHARE_NETWORK_CHOICES
+from posts.services.content import BULK_ACTIONS
+from posts.services.feeds import FeedError, feed_read
+from posts.validators import (
     caption_limit_error,
+    content_url_problem,
     image_problem,
-    parse_feed,
-    validate_content_url,
+    image_size_problem,
+    window_problem,
 )
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -31,6 +32,16 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _datetime_field(label, help_text) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        input_formats=DATETIME_FORMATS,
+        widget=DateTimeLocalInput(),
+        help_text=help_text,
+    )
 
 
 class ContentUrlField(forms.CharField):
@@ -45,10 +56,9 @@ class ContentUrlField(forms.CharField):
         value = super().clean(value)
         if not value and not self.required:
             return value
-        try:
-            return validate_content_url(value)
-        except ContentValidationError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        if problem := content_url_problem(value):
+            raise forms.ValidationError(problem)
+        return value.strip()
 
 
 def caption_field_name(network: str, language: str) -> str:
@@ -95,20 +105,10 @@ class ContentItemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("Only used when the item is not for everyone."),
     )
-    publish_at = forms.DateTimeField(
-        label=gettext_lazy("Publish at"),
-        required=False,
-        input_formats=DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-        help_text=gettext_lazy("Empty: as soon as it is approved."),
+    publish_at = _datetime_field(
+        gettext_lazy("Publish at"), gettext_lazy("Empty: as soon as it is approved.")
     )
-    expire_at = forms.DateTimeField(
-        label=gettext_lazy("Expire at"),
-        required=False,
-        input_formats=DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-        help_text=gettext_lazy("Empty: never expires."),
-    )
+    expire_at = _datetime_field(gettext_lazy("Expire at"), gettext_lazy("Empty: never expires."))
     caption_editable = forms.BooleanField(
         label=gettext_lazy("Employees may edit the caption"), required=False, initial=True
     )
@@ -144,11 +144,8 @@ class ContentItemForm(forms.Form):
         if not upload:
             return None
         # The declared size first: a huge upload is refused without reading it into memory.
-        if upload.size > IMAGE_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Image: the file is larger than %(size)s MB.")
-                % {"size": IMAGE_MAX_BYTES // (1024 * 1024)}
-            )
+        if problem := image_size_problem(upload.size):
+            raise forms.ValidationError(problem)
         data = upload.read()
         if problem := image_problem(data):
             raise forms.ValidationError(problem)
@@ -156,9 +153,8 @@ class ContentItemForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        publish_at, expire_at = cleaned.get("publish_at"), cleaned.get("expire_at")
-        if publish_at and expire_at and expire_at <= publish_at:
-            self.add_error("expire_at", _("Expire at: must be later than publish at."))
+        if problem := window_problem(cleaned.get("publish_at"), cleaned.get("expire_at")):
+            self.add_error("expire_at", problem)
         if not cleaned.get("target_everyone") and not cleaned.get("target_teams"):
             self.add_error(
                 "target_teams", _("Target teams: choose at least one team, or target everyone.")
@@ -277,15 +273,6 @@ class BulkActionForm(forms.Form):
         return cleaned
 
 
-class CommentForm(forms.Form):
-    body = forms.CharField(
-        label=gettext_lazy("Comment"),
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Markdown works: **bold**, _italic_, [links](https://…), lists."),
-    )
-
-
 class FeedFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
     topic = forms.ChoiceField(label=gettext_lazy("Topic"), required=False, choices=())
@@ -307,6 +294,18 @@ CURATION_TABS = [
 ]
 
 
+# --- Comments and feeds ----------------------------------------------------------------------
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Markdown works: **bold**, _italic_, [links](https://…), lists."),
+    )
+
+
 class FeedAdminForm(forms.ModelForm):
     """Admins add feeds in the Django admin. A new or changed URL is fetched once through the
     SSRF-safe fetcher, so a malformed or unreachable feed is refused with a clear message."""
@@ -319,27 +318,84 @@ class FeedAdminForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        try:
-            url = validate_content_url(url)
-        except ContentValidationError as exc:
+        if content_url_problem(url):
             raise forms.ValidationError(
                 _("Feed URL: enter a web address that starts with https:// or http://.")
-            ) from exc
+            )
+        url = url.strip()
         if self.instance.pk and self.instance.url == url:
             return url
         try:
-            response = safe_fetch.fetch(
-                url, accept="application/rss+xml, application/atom+xml, application/xml, text/xml"
-            )
-        except safe_fetch.FetchError as exc:
-            raise forms.ValidationError(_("Feed URL: %(reason)s") % {"reason": exc.reason}) from exc
-        if response.status != 200:
-            raise forms.ValidationError(
-                _("Feed URL: the server answered with HTTP status %(status)s.")
-                % {"status": response.status}
-            )
-        try:
-            parse_feed(response.content)
+            feed_read(url=url)
         except FeedError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return url
+
+
+# --- Shares ----------------------------------------------------------------------------------
+
+
+class CaptionCheckForm(forms.Form):
+    network = forms.ChoiceField(label=gettext_lazy("Network"), choices=SHARE_NETWORK_CHOICES)
+    caption = forms.CharField(label=gettext_lazy("Caption"), required=False, max_length=100_000)
+
+
+class ShareForm(CaptionCheckForm):
+    ACTION_INTENT = "intent"
+    ACTION_COPY = "copy"
+
+    caption = forms.CharField(
+        label=gettext_lazy("Caption"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    mastodon_instance = forms.URLField(
+        label=gettext_lazy("Your Mastodon server"),
+        required=False,
+        assume_scheme="https",
+        help_text=gettext_lazy(
+            "For example https://mastodon.social — we remember it for next time."
+        ),
+    )
+    action = forms.ChoiceField(
+        choices=[
+            (ACTION_INTENT, gettext_lazy("Share")),
+            (ACTION_COPY, gettext_lazy("Copy link and caption")),
+        ],
+        required=False,
+    )
+
+    def __init__(self, *args, needs_instance: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_instance = needs_instance
+
+    def clean_mastodon_instance(self) -> str:
+        value = self.cleaned_data.get("mastodon_instance", "")
+        if not value:
+            return ""
+        parts = urlsplit(value)
+        if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/"):
+            raise forms.ValidationError(
+                gettext_lazy(
+                    "Enter the address of your Mastodon server, like https://mastodon.social."
+                )
+            )
+        return f"https://{parts.netloc}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("network") == OTHER_NETWORK:
+            # No share intent to open for another network: copying is the only way.
+            cleaned["action"] = self.ACTION_COPY
+        if (
+            cleaned.get("network") == Network.MASTODON
+            and cleaned.get("action") != self.ACTION_COPY
+            and self.needs_instance
+            and not cleaned.get("mastodon_instance")
+        ):
+            self.add_error(
+                "mastodon_instance",
+                gettext_lazy("Tell us your Mastodon server so we can open it for you."),
+            )
+        return cleaned

@@ -1,4 +1,4 @@
-"""Library views: the feed, item pages, curation, suggestions, comments, feed status.
+"""Content views: the feed, item pages, curation and the review queue, suggestions.
 
 Thin: parse and authorise, validate a form, one service call, redirect or render.
 """
@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import admin_required, manager_required
+from accounts.decorators import manager_required
 from accounts.services import access_denied_record
-from posts.forms_library import (
+from posts import selectors
+from posts.forms import (
     CURATION_TABS,
     BulkActionForm,
     CommentForm,
@@ -27,9 +27,9 @@ from posts.forms_library import (
     RequestChangesForm,
     SuggestionForm,
 )
-from posts.models import Comment, ContentItem, ContentStatus
-from posts.selectors import library as selectors
-from posts.services import library as services
+from posts.models import ContentItem, ContentStatus
+from posts.services import content as services
+from posts.services import suggestions
 
 FEED_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 50
@@ -45,41 +45,37 @@ def _attach_captions(items, *, network: str, language: str) -> None:
         item.display_caption = selectors.pick_caption(item, network=network, language=language)
 
 
-def _share_enabled() -> bool:
-    """Whether the share flow (the sharing area's ``posts:share``) is installed. Checked once
-    per page, not once per card: a failing ``{% url %}`` per item is slow."""
-    try:
-        reverse("posts:share", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
-def _not_found(request, pk: int):
+def not_found(request, pk: int):
     """404 for an item ``request.user`` may not see or curate. When the item exists, the
-    attempt is an authorisation failure and is audited (SECURITY 1, 26)."""
+    attempt is an authorisation failure and is audited."""
     target = ContentItem.objects.filter(pk=pk).first()
     if target is not None:
         access_denied_record(actor=request.user, path=request.path, target=target)
     raise Http404
 
 
-def _item_or_404(request, pk: int) -> ContentItem:
+def item_or_404(request, pk: int) -> ContentItem:
     item = selectors.item_for_viewer(user=request.user, pk=pk)
     if item is None:
-        _not_found(request, pk)
+        not_found(request, pk)
     return item
 
 
 def _curatable_or_404(request, pk: int) -> ContentItem:
     item = ContentItem.objects.curatable_by(request.user).filter(pk=pk).first()
     if item is None:
-        _not_found(request, pk)
+        not_found(request, pk)
     return item
 
 
-def _show_error(request, exc: services.ContentError) -> None:
+def show_error(request, exc: services.ContentError) -> None:
     messages.error(request, str(exc))
+
+
+def _form_error(form, exc: services.ContentError) -> None:
+    """The service's refusal on the form: next to its field when the form has it."""
+    field = getattr(exc, "field", None)
+    form.add_error(field if field in form.fields else None, str(exc))
 
 
 # --- Feed --------------------------------------------------------------------------------------
@@ -102,8 +98,7 @@ def feed(request):
         "page": page,
         "filtered": bool(topic or network or q),
         "query": query.urlencode(),
-        "can_curate": services.user_can_curate(user=request.user),
-        "share_enabled": _share_enabled(),
+        "can_curate": selectors.user_can_curate(user=request.user),
     }
     template = "posts/_feed_results.html" if request.htmx else "posts/feed.html"
     return render(request, template, context)
@@ -112,9 +107,9 @@ def feed(request):
 @login_required
 @require_GET
 def item_detail(request, pk: int):
-    item = _item_or_404(request, pk)
+    item = item_or_404(request, pk)
     item.display_caption = selectors.pick_caption(item, language=_viewer_language(request))
-    can_curate = services.user_can_curate(user=request.user) and (
+    can_curate = selectors.user_can_curate(user=request.user) and (
         ContentItem.objects.curatable_by(request.user).filter(pk=item.pk).exists()
     )
     # Oldest first, newest last; without ``?comments=`` the last page (the newest) opens.
@@ -130,7 +125,6 @@ def item_detail(request, pk: int):
             "comment_form": CommentForm(),
             "can_curate": can_curate,
             "is_live": selectors.item_is_live_for(user=request.user, item=item),
-            "share_enabled": _share_enabled(),
             "reject_form": RejectForm(),
             "changes_form": RequestChangesForm(),
         },
@@ -149,10 +143,8 @@ def item_create(request):
             item = services.content_create(
                 by=request.user, submit="submit" in request.POST, **form.service_kwargs()
             )
-        except services.ContentValidationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         except services.ContentError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, _("The item was saved."))
             return redirect("posts:item_detail", pk=item.pk)
@@ -177,10 +169,8 @@ def item_edit(request, pk: int):
                 remove_image=form.cleaned_data.get("remove_image", False),
                 **form.service_kwargs(),
             )
-        except services.ContentValidationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         except services.ContentError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, _("The item was saved."))
             return redirect("posts:item_detail", pk=item.pk)
@@ -202,7 +192,7 @@ def _transition_view(request, pk: int, action) -> HttpResponse:
     try:
         action(item)
     except services.ContentError as exc:
-        _show_error(request, exc)
+        show_error(request, exc)
     if request.POST.get("back") == "review":
         return redirect("posts:review")
     return redirect("posts:item_detail", pk=item.pk)
@@ -261,11 +251,11 @@ def item_archive(request, pk: int):
 @login_required
 @require_POST
 def item_submit(request, pk: int):
-    item = _item_or_404(request, pk)
+    item = item_or_404(request, pk)
     try:
         services.content_submit(item=item, by=request.user)
     except services.ContentError as exc:
-        _show_error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, _("Sent for review."))
     return redirect("posts:item_detail", pk=item.pk)
@@ -311,7 +301,7 @@ def review_bulk(request):
             reason=form.cleaned_data.get("reason", ""),
         )
     except services.ContentError as exc:
-        _show_error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(
             request,
@@ -329,9 +319,9 @@ def suggest(request):
     form = SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.suggestion_create(by=request.user, **form.cleaned_data)
-        except services.ContentValidationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            suggestions.suggestion_create(by=request.user, **form.cleaned_data)
+        except services.ContentError as exc:
+            _form_error(form, exc)
         else:
             messages.success(
                 request, _("Thank you! Your suggestion is waiting for review. You will hear back.")
@@ -357,7 +347,7 @@ def suggestion_edit(request, pk: int):
     ).first()
     if item is None:
         if ContentItem.objects.filter(pk=pk).exclude(suggested_by=request.user).exists():
-            _not_found(request, pk)
+            not_found(request, pk)
         raise Http404
     first_caption = item.captions.first()
     initial = {
@@ -369,91 +359,10 @@ def suggestion_edit(request, pk: int):
     form = SuggestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.suggestion_update(item=item, by=request.user, **form.cleaned_data)
-        except services.ContentValidationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            suggestions.suggestion_update(item=item, by=request.user, **form.cleaned_data)
         except services.ContentError as exc:
-            form.add_error(None, str(exc))
+            _form_error(form, exc)
         else:
             messages.success(request, _("Sent for review again."))
             return redirect("posts:my_suggestions")
     return render(request, "posts/suggest.html", {"form": form, "item": item})
-
-
-# --- Comments ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def comment_create(request, pk: int):
-    item = _item_or_404(request, pk)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            comment = services.comment_create(
-                item=item, by=request.user, body=form.cleaned_data["body"]
-            )
-        except services.ContentError as exc:
-            _show_error(request, exc)
-        else:
-            return redirect(_detail_url(item.pk, f"comment-{comment.pk}"))
-    else:
-        messages.error(request, _("Comment: write something first."))
-    return redirect(_detail_url(item.pk, "comments"))
-
-
-def _detail_url(pk: int, anchor: str = "") -> str:
-    url = reverse("posts:item_detail", args=[pk])
-    return f"{url}#{anchor}" if anchor else url
-
-
-def _comment_or_404(request, pk: int) -> Comment:
-    comment = get_object_or_404(Comment.objects.select_related("item"), pk=pk)
-    # The comment's item must be one the person may open at all.
-    _item_or_404(request, comment.item_id)
-    return comment
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def comment_edit(request, pk: int):
-    comment = _comment_or_404(request, pk)
-    if comment.author_id != request.user.pk:
-        access_denied_record(actor=request.user, path=request.path, target=comment)
-        raise Http404
-    if comment.removed_at:
-        raise Http404
-    form = CommentForm(request.POST or None, initial={"body": comment.body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_update(
-                comment=comment, by=request.user, body=form.cleaned_data["body"]
-            )
-        except services.ContentError as exc:
-            form.add_error("body", str(exc))
-        else:
-            return redirect(_detail_url(comment.item_id, f"comment-{comment.pk}"))
-    return render(request, "posts/comment_edit.html", {"form": form, "comment": comment})
-
-
-@manager_required
-@require_POST
-def comment_remove(request, pk: int):
-    comment = _comment_or_404(request, pk)
-    try:
-        services.comment_remove(comment=comment, by=request.user)
-    except services.ContentError as exc:
-        _show_error(request, exc)
-    else:
-        messages.success(request, _("The comment was removed."))
-    return redirect(_detail_url(comment.item_id, "comments"))
-
-
-# --- RSS/Atom feeds ----------------------------------------------------------------------------
-
-
-@admin_required
-@require_GET
-def feeds(request):
-    page = Paginator(selectors.feeds_for_admin(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "posts/feeds.html", {"page": page})

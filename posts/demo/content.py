@@ -1,7 +1,7 @@
-"""Demo library: ~30 approved items with English and Norwegian captions, a few in review,
-one suggestion, one RSS feed (never fetched by the demo) and some comment threads.
+"""Demo content: ~30 approved items with English and Norwegian captions, a few in review,
+and one suggestion.
 
-Idempotent: rows are keyed by slug (items, topics) or URL (feed) and refreshed.
+Idempotent: rows are keyed by slug (items, topics) and refreshed.
 """
 
 from datetime import timedelta
@@ -9,8 +9,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Team, User
-from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, Topic
-from posts.networks import Network
+from ambassador.networks import Network
+from posts.models import Caption, ContentItem, ContentStatus, Topic
 
 TOPICS = [
     ("company-news", "Company news"),
@@ -168,27 +168,8 @@ IN_REVIEW = [
     ),
 ]
 
-COMMENTS = {
-    "wind-farm-fosen": [
-        ("employee@example.com", "Shared this on LinkedIn — **23 reactions** in an hour!"),
-        ("manager@example.com", "Great! Did anyone ask about the turbines? We have a fact sheet."),
-        (
-            "employee001@demo.example.com",
-            "Someone asked about noise. Is there an answer I can link to?",
-        ),
-    ],
-    "hiring-backend": [
-        ("manager2@example.com", "Please share with your networks — referrals get a bonus."),
-        ("employee003@demo.example.com", "Posted on Mastodon, a friend already applied."),
-    ],
-    "event-arendal": [
-        ("employee@example.com", "Can I use the Norwegian caption on X too? It's a bit long."),
-        ("admin@example.com", "Yes — shorten it a little, the guideline check will tell you."),
-    ],
-}
 
-
-def build(*, stdout) -> None:
+def build() -> None:
     now = timezone.now()
     topics = {}
     for slug, name in TOPICS:
@@ -260,36 +241,3 @@ def build(*, stdout) -> None:
         },
     )
     suggestion.topics.set([topics["climate"]])
-
-    Feed.objects.update_or_create(
-        url="https://example.com/newsroom/feed.xml",
-        defaults={
-            "name": "Company newsroom",
-            "trusted": False,
-            "daily_max": 5,
-            # The demo never fetches it: paused until an admin turns it on.
-            "is_active": False,
-            "created_by": admin,
-        },
-    )
-
-    people = {
-        u.email: u
-        for u in User.objects.filter(email__in={e for t in COMMENTS.values() for e, _ in t})
-    }
-    for slug, thread in COMMENTS.items():
-        item = ContentItem.objects.filter(slug=slug).first()
-        if item is None or item.comments.exists():
-            continue
-        for offset, (email, body) in enumerate(thread):
-            if email in people:
-                Comment.objects.create(
-                    item=item,
-                    author=people[email],
-                    body=body,
-                    created_at=now - timedelta(hours=len(thread) - offset),
-                )
-    stdout.write(
-        f"Library: {len(ITEMS)} approved items, {len(IN_REVIEW) + 1} in review, "
-        f"{len(TOPICS)} topics, 1 feed."
-    )

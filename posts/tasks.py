@@ -1,15 +1,16 @@
-"""Celery tasks of the library area of posts. Thin: take IDs, one service call."""
+"""Celery tasks of the posts app. Thin: take IDs, return early if the row is gone, one
+service call. The ``name=`` of each is what beat and queued messages refer to: keep it."""
 
 from celery import shared_task
 
 from posts.models import ContentItem, Feed
-from posts.services import library as services
+from posts.services import clicks, content, feeds, previews
 
 
 @shared_task(name="posts.archive_expired_content")
 def archive_expired_content() -> int:
     """Periodic: approved items past their expire-at leave the feed for good."""
-    return services.content_archive_expired()
+    return content.content_archive_expired()
 
 
 PREVIEW_MAX_RETRIES = 3
@@ -18,7 +19,7 @@ PREVIEW_MAX_RETRIES = 3
 @shared_task(
     name="posts.fetch_link_preview",
     bind=True,
-    autoretry_for=(services.PreviewTemporaryError,),
+    autoretry_for=(previews.PreviewTemporaryError,),
     retry_backoff=30,
     retry_backoff_max=600,
     retry_jitter=True,
@@ -29,7 +30,7 @@ def fetch_link_preview(self, item_id: int) -> None:
     retried with backoff and jitter, the last attempt gives up quietly."""
     if not ContentItem.objects.filter(pk=item_id).exists():
         return
-    services.content_fill_preview(
+    previews.content_fill_preview(
         item_id=item_id, final_attempt=self.request.retries >= PREVIEW_MAX_RETRIES
     )
 
@@ -37,7 +38,7 @@ def fetch_link_preview(self, item_id: int) -> None:
 @shared_task(name="posts.fetch_due_feeds")
 def fetch_due_feeds() -> int:
     """Periodic: one task per due feed, so a slow or broken feed never holds up the rest."""
-    ids = services.feeds_due_ids()
+    ids = feeds.feeds_due_ids()
     for feed_id in ids:
         fetch_feed.delay(feed_id)
     return len(ids)
@@ -47,4 +48,19 @@ def fetch_due_feeds() -> int:
 def fetch_feed(feed_id: int) -> int:
     if not Feed.objects.filter(pk=feed_id).exists():
         return 0
-    return services.feed_fetch(feed_id=feed_id)
+    return feeds.feed_fetch(feed_id=feed_id)
+
+
+@shared_task(name="posts.flush_clicks")
+def flush_clicks() -> int:
+    return clicks.clicks_flush()
+
+
+@shared_task(name="posts.rotate_click_salts")
+def rotate_click_salts() -> int:
+    return clicks.click_salts_rotate()
+
+
+@shared_task(name="posts.purge_clicks")
+def purge_clicks() -> int:
+    return clicks.clicks_purge()

@@ -1,22 +1,49 @@
-"""Reads for the library area of posts. Each returns a QuerySet already joined, so a page
-costs the same number of queries whatever the number of items, topics or teams."""
+"""Reads of the posts app. Each returns a QuerySet already joined, so a page costs the same
+number of queries whatever the number of items, topics or teams."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
-from accounts.models import User
-from accounts.selectors import user_team_ids
-from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, Share, Topic
-from posts.networks import Network
+from accounts.models import SocialProfile, Team, User
+from accounts.selectors import user_is_manager, user_team_ids
+from ambassador.networks import CAPTION_LIMITS, Network
+from posts.models import (
+    Caption,
+    Comment,
+    ContentItem,
+    ContentStatus,
+    Feed,
+    Share,
+    ShareDailyClicks,
+    Topic,
+)
+from posts.models.shares import OTHER_NETWORK, SHARE_NETWORK_CHOICES
+
+# --- Content ---------------------------------------------------------------------------------
+
+
+def user_can_curate(*, user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_admin or user_is_manager(user=user)
 
 
 def audience_team_ids(*, user: User) -> set[int]:
     """The teams whose content ``user`` sees: their own teams and every team above them
     (an item for Engineering reaches the Platform sub-team). One query per level of depth."""
-    from accounts.models import Team
-
     ids = set(user_team_ids(user=user))
     frontier = set(ids)
     while frontier:
@@ -82,8 +109,6 @@ def feed_items(
 def item_for_viewer(*, user: User, pk: int) -> ContentItem | None:
     """One item ``user`` may open: live and targeted at them, one they may curate, or
     their own suggestion. None otherwise (the view answers 404)."""
-    from posts.services.library import user_can_curate
-
     base = ContentItem.objects.filter(pk=pk)
     allowed = Q(pk__in=ContentItem.objects.visible_to(user).values("pk")) | Q(suggested_by=user)
     if user_can_curate(user=user):
@@ -124,20 +149,8 @@ def suggestions_of(*, user: User) -> QuerySet[ContentItem]:
     )
 
 
-def item_comments(*, item: ContentItem) -> QuerySet[Comment]:
-    return (
-        Comment.objects.filter(item=item)
-        .select_related("author", "removed_by")
-        .order_by("created_at", "pk")
-    )
-
-
 def topics_in_use() -> QuerySet[Topic]:
     return Topic.objects.order_by("name")
-
-
-def feeds_for_admin() -> QuerySet[Feed]:
-    return Feed.objects.annotate(item_count=Count("items")).order_by("name")
 
 
 def pick_caption(item: ContentItem, *, network: str = "", language: str = "en") -> Caption | None:
@@ -156,3 +169,104 @@ def pick_caption(item: ContentItem, *, network: str = "", language: str = "en") 
         if found:
             return found
     return captions[0]
+
+
+# --- Comments --------------------------------------------------------------------------------
+
+
+def item_comments(*, item: ContentItem) -> QuerySet[Comment]:
+    return (
+        Comment.objects.filter(item=item)
+        .select_related("author", "removed_by")
+        .order_by("created_at", "pk")
+    )
+
+
+# --- Feeds -----------------------------------------------------------------------------------
+
+
+def feeds_for_admin() -> QuerySet[Feed]:
+    return Feed.objects.annotate(item_count=Count("items")).order_by("name")
+
+
+# --- Shares ----------------------------------------------------------------------------------
+
+
+def caption_suggested(*, item: ContentItem, network: str, language: str) -> str:
+    """The item's caption for ``network`` in ``language``, else in English, else empty.
+
+    For another network (copy link and caption) it is the first caption in the order of
+    ``Network`` (LinkedIn first), in ``language``, else in English.
+    """
+    networks = list(Network.values) if network == OTHER_NETWORK else [network]
+    texts = {
+        (n, lang): text
+        for n, lang, text in Caption.objects.filter(
+            item=item, network__in=networks, language__in=[language, "en"]
+        ).values_list("network", "language", "text")
+    }
+    for lang in (language, "en"):
+        for n in networks:
+            if texts.get((n, lang)):
+                return texts[(n, lang)]
+    return ""
+
+
+def share_networks() -> list[tuple[str, str]]:
+    """What a person can share to: the five networks, then "another network" (copy only)."""
+    return [(value, str(label)) for value, label in SHARE_NETWORK_CHOICES]
+
+
+def share_network_label(network: str) -> str:
+    return str(dict(SHARE_NETWORK_CHOICES)[network])
+
+
+def check_network_for(network: str) -> str:
+    """The network whose rules the caption is checked against.
+
+    Another network has no length limit we know; its caption still follows every guideline
+    rule (phrases, hashtags, links, disclosure), under the most generous limit we know.
+    """
+    if network == OTHER_NETWORK:
+        return max(CAPTION_LIMITS, key=CAPTION_LIMITS.__getitem__)
+    return network
+
+
+def mastodon_instance_of(*, user) -> str:
+    """The person's Mastodon instance URL, or an empty string."""
+    return (
+        SocialProfile.objects.filter(user=user, network=Network.MASTODON)
+        .values_list("instance_url", flat=True)
+        .first()
+        or ""
+    )
+
+
+def followers_on(*, user, network: str) -> int:
+    return (
+        SocialProfile.objects.filter(user=user, network=network)
+        .values_list("followers_count", flat=True)
+        .first()
+        or 0
+    )
+
+
+def shares_of(*, user) -> QuerySet[Share]:
+    """``user``'s shares, newest first, with the item and clicks summed from daily totals."""
+    clicks = (
+        ShareDailyClicks.objects.filter(share=OuterRef("pk"))
+        .order_by()
+        .values("share")
+        .annotate(total=Sum("clicks"))
+        .values("total")
+    )
+    return (
+        Share.objects.filter(user=user)
+        .select_related("item")
+        .annotate(
+            click_count=Coalesce(
+                Subquery(clicks, output_field=IntegerField()), Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("-created_at", "-id")
+    )

@@ -1,38 +1,34 @@
-"""sharing views: the share flow, my shares, and the tracked-link redirect ``/r/<code>``."""
+"""Share views: the share page with its live caption check, recording a share, the page
+after it, and "My shares"."""
 
-import logging
-from importlib import import_module
+from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from posts.forms_sharing import CaptionCheckForm, ShareForm
+from ambassador.networks import CAPTION_LIMITS, Network, caption_length
+from posts.forms import CaptionCheckForm, ShareForm
 from posts.models import ContentItem, Share
-from posts.models.sharing import OTHER_NETWORK, SHARE_NETWORK_CHOICES
-from posts.networks import CAPTION_LIMITS, Network, caption_length
+from posts.models.shares import OTHER_NETWORK, SHARE_NETWORK_CHOICES
 from posts.networks.intents import URL_ONLY_NETWORKS, share_intent_url
-from posts.selectors.sharing import (
+from posts.selectors import (
     caption_suggested,
     check_network_for,
     mastodon_instance_of,
     share_network_label,
     share_networks,
     shares_of,
-    tracked_link_url,
 )
-from posts.services import sharing as services
+from posts.services import shares as services
+from posts.tracked_links import tracked_link_url
 from training.selectors import caption_final_text, caption_violations, sharing_gate
-
-logger = logging.getLogger(__name__)
 
 MY_SHARES_PAGE_SIZE = 20
 
@@ -189,74 +185,3 @@ def my_shares(request):
     for row in page.object_list:
         row.link = tracked_link_url(code=row.code)
     return render(request, "posts/my_shares.html", {"page": page})
-
-
-# --- The tracked link -----------------------------------------------------------------------
-
-
-def _client_address(request) -> str:
-    """The client address for hashing and limits: REMOTE_ADDR, or the trusted proxy's view."""
-    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _visitor_user_id(request) -> str | None:
-    """The signed-in person's id from their session, without touching the user table.
-
-    Only visitors who carry our session cookie (people of this company, on this domain)
-    cost a session read (one query with database sessions); everyone else costs nothing.
-    On a separate short-link domain the cookie is never sent, and the sharer's own click is
-    then counted like anyone's. The session is read through its own store, not
-    ``request.session``: a stale or unknown cookie must not make the response delete it
-    (a Set-Cookie on /r/), and a valid one must not add ``Vary: Cookie``.
-    """
-    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not session_key:
-        return None
-    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
-    return store.get(SESSION_KEY)
-
-
-@require_http_methods(["GET", "HEAD"])
-def tracked_link(request, code: str):
-    """302 to the stored destination; counts the click when it is a human's."""
-    user_agent = request.META.get("HTTP_USER_AGENT", "")
-    address = _client_address(request)
-    link = services.tracked_link_follow(
-        code=code,
-        countable=services.click_is_countable(
-            method=request.method, meta=request.META, user_agent=user_agent
-        ),
-        visitor_user_id=_visitor_user_id(request),
-        address=address,
-        user_agent=user_agent,
-    )
-    if link is None:
-        # Served before LocaleMiddleware (posts.middleware): pick the visitor's language here.
-        translation.activate(translation.get_language_from_request(request))
-        if services.guess_limited(address=address):
-            response = HttpResponse(
-                _("Too many unknown links from your address. Try again later."),
-                status=429,
-                content_type="text/plain; charset=utf-8",
-            )
-            response["Retry-After"] = str(settings.TRACKED_LINK_GUESS_WINDOW_SECONDS)
-            response["Cache-Control"] = "no-store"
-            return response
-        # Not the site's 404 page: its layout carries a CSRF token, which would set a cookie.
-        response = render(request, "posts/link_not_found.html", status=404)
-        response["Cache-Control"] = "no-store"
-        # Before the CSP middleware too: this page's own policy (its stylesheet, nothing else).
-        response["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'"
-        )
-        response["X-Frame-Options"] = "DENY"
-        return response
-    response = HttpResponseRedirect(link.destination)
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response

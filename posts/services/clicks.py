@@ -1,11 +1,14 @@
-"""Writes for the sharing area of posts: shares, and the click pipeline behind /r/<code>.
+"""Writes of clicks: who counts, visitor hashes and their daily salt, the guess limiter,
+and the pipeline from the redirect ``/r/<code>`` to PostgreSQL.
 
-The click pipeline, hot path first:
+The pipeline, hot path first:
 
-1. The redirect view decides whether a visit counts (``click_is_counted``), hashes the
-   visitor with today's salt (no address leaves the request), and calls ``click_register``.
-2. With Redis, ``click_register`` appends one event with a unique id to a Redis stream
-   (one round trip). Without Redis, or when Redis fails, it writes the click directly.
+1. The redirect view decides whether a visit counts (``click_is_countable``) and calls
+   ``tracked_link_visit``, which hashes the visitor with today's salt (no address leaves
+   the request).
+2. With Redis, one round trip resolves the code and appends one event with a unique id to
+   a Redis stream (``posts.tracked_links``). Without Redis, or when Redis fails, the link
+   comes from the database and the click is written directly.
 3. ``clicks_flush`` (a Celery task on beat, every few seconds) claims events through a
    consumer group, inserts them with ``ON CONFLICT (event_id) DO NOTHING``, recomputes the
    daily totals of the shares it touched, commits, and only then acknowledges. A worker
@@ -23,159 +26,34 @@ import secrets
 import socket
 import time
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.models import SocialProfile, User
 from posts.bots import is_bot
-from posts.models import Click, ClickSalt, ContentItem, Share, ShareDailyClicks
-from posts.models.sharing import SHARE_NETWORK_CHOICES
-from posts.networks import Network
-from posts.selectors.sharing import (
+from posts.models import Click, ClickSalt, Share, ShareDailyClicks
+from posts.tracked_links import (
     CODE_RE,
+    ClickEvent,
     TrackedLink,
-    caption_suggested,
-    check_network_for,
-    click_buffer,
-    followers_on,
-    link_cache_key,
-    link_unpack,
-    tracked_link_resolve,
+    redis_client,
+    tracked_link_follow,
 )
-from training.selectors import caption_final_text, caption_violations, sharing_gate
 
 logger = logging.getLogger(__name__)
-
-
-class SharingError(Exception):
-    """An expected failure of a sharing action."""
-
-
-class SharingNotAllowed(SharingError):
-    def __init__(self, missing):
-        super().__init__("sharing not allowed yet")
-        self.missing = missing
-
-
-class CaptionRejected(SharingError):
-    def __init__(self, violations):
-        super().__init__("caption violates the guidelines")
-        self.violations = violations
-
-
-# --- Shares ---------------------------------------------------------------------------------
-
-
-def share_code_new() -> str:
-    """12 URL-safe characters = 72 random bits: short, and not guessable."""
-    return secrets.token_urlsafe(9)
-
-
-@transaction.atomic
-def social_profile_set_mastodon_instance(*, user: User, instance_url: str) -> SocialProfile:
-    """Store (or change) the person's Mastodon instance, e.g. ``https://mastodon.social``."""
-    profile, _ = SocialProfile.objects.update_or_create(
-        user=user,
-        network=Network.MASTODON,
-        defaults={"instance_url": instance_url.rstrip("/")},
-    )
-    return profile
-
-
-@transaction.atomic
-def share_create(
-    *,
-    user: User,
-    item: ContentItem,
-    network: str,
-    caption: str,
-    language: str,
-    mastodon_instance: str = "",
-) -> Share:
-    """Record ``user`` sharing ``item`` on ``network`` with its own tracked link.
-
-    The caption is the suggested one when the item does not allow edits; it must pass the
-    guideline check, and the stored caption is the final text (with any disclosure).
-    ``mastodon_instance``, when given, is saved on the person's Mastodon profile.
-    ``network`` may also be ``OTHER_NETWORK``: "copy link and caption" for any other network.
-    """
-    if not ContentItem.objects.visible_to(user).filter(pk=item.pk).exists():
-        raise SharingNotAllowed(missing=[])
-    gate = sharing_gate(user=user)
-    if not gate.allowed:
-        raise SharingNotAllowed(missing=gate.missing)
-    if mastodon_instance:
-        social_profile_set_mastodon_instance(user=user, instance_url=mastodon_instance)
-    if network not in dict(SHARE_NETWORK_CHOICES):
-        raise SharingError(f"unknown network {network!r}")
-    if not item.caption_editable:
-        caption = caption_suggested(item=item, network=network, language=language)
-    rules_network = check_network_for(network)
-    violations = caption_violations(caption=caption, network=rules_network, language=language)
-    if violations:
-        raise CaptionRejected(violations)
-    final = caption_final_text(caption=caption, network=rules_network, language=language)
-    followers = followers_on(user=user, network=network)
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                return Share.objects.create(
-                    user=user,
-                    item=item,
-                    network=network,
-                    caption=final,
-                    followers_at_share=followers,
-                    code=share_code_new(),
-                )
-        except IntegrityError:  # a code collision: 1 in 2**72, but never fail on it
-            continue
-    raise SharingError("could not allocate a tracked link code")
-
-
-def tracked_links_forget(*, item_id: int) -> None:
-    """Drop the cached tracked links of ``item_id``'s shares, e.g. after its URL changed.
-
-    The next visit of each link resolves it from the database again (and caches the new
-    destination). Runs after the surrounding transaction commits, so a visit in between
-    cannot cache the old URL again; without a transaction it runs at once.
-    """
-    transaction.on_commit(lambda: _tracked_links_forget(item_id))
-
-
-def _tracked_links_forget(item_id: int) -> None:
-    codes = Share.objects.filter(item_id=item_id).values_list("code", flat=True)
-    buffer = click_buffer()
-    batch: list[str] = []
-
-    def delete(keys: list[str]) -> None:
-        try:
-            if buffer is not None:
-                buffer.delete(*keys)
-            else:
-                cache.delete_many(keys)
-        except Exception:  # the links expire on their own within TRACKED_LINK_CACHE_SECONDS
-            logger.warning("tracked link cache unavailable; links expire on their own")
-
-    for code in codes.iterator(chunk_size=1000):
-        batch.append(link_cache_key(code))
-        if len(batch) == 1000:
-            delete(batch)
-            batch = []
-    if batch:
-        delete(batch)
 
 
 # --- Counting rules -------------------------------------------------------------------------
 
 
 def click_is_countable(*, method: str, meta, user_agent: str) -> bool:
-    """Could this request be a human click? GET only; no prefetch, no bot. See SECURITY.md 24.
+    """Could this request be a human click? GET only; no prefetch, no bot.
 
     ``meta`` is ``request.META``. The last rule, "not the sharer", needs the share and is
     applied where the share is resolved.
@@ -244,25 +122,6 @@ def guess_limited(*, address: str) -> bool:
 # --- Recording clicks -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ClickEvent:
-    event_id: str
-    share_id: int
-    at_ms: int
-    visitor_hash: str
-
-    def as_fields(self) -> dict[str, str]:
-        # One field per stream entry: a quarter of the parsing work for the flush.
-        return {"c": f"{self.event_id}:{self.share_id}:{self.at_ms}:{self.visitor_hash}"}
-
-    @classmethod
-    def from_fields(cls, fields: dict[bytes, bytes]) -> ClickEvent:
-        event_id, share_id, at_ms, visitor = fields[b"c"].decode().split(":")
-        return cls(
-            event_id=event_id, share_id=int(share_id), at_ms=int(at_ms), visitor_hash=visitor
-        )
-
-
 def click_event_new(*, share_id: int, address: str, user_agent: str) -> ClickEvent:
     now = time.time()
     day = datetime.fromtimestamp(now, UTC).date()
@@ -279,52 +138,25 @@ def click_register(*, event: ClickEvent) -> None:
 
     Raises only if both fail; callers on the redirect path catch that and redirect anyway.
     """
-    buffer = click_buffer()
-    if buffer is not None:
+    client = redis_client()
+    if client is not None:
         try:
-            buffer.xadd(settings.CLICK_STREAM_KEY, event.as_fields())
+            client.xadd(settings.CLICK_STREAM_KEY, event.as_fields())
             return
         except Exception:
             logger.warning("click buffer unavailable; writing the click directly")
     clicks_store(events=[event])
 
 
-# One round trip on the hot path: look the code up and, when the visit counts and the visitor
-# is not the sharer, append the click to the stream. Returns the packed link or nil.
-_FOLLOW_LUA = """
-local link = redis.call('GET', KEYS[1])
-if not link then return false end
-if ARGV[1] == '1' then
-  local share_id, sharer_id = string.match(link, '^(%d+)\t(%d+)\t')
-  if ARGV[2] ~= sharer_id then
-    redis.call('XADD', KEYS[2], '*', 'c', ARGV[3] .. ':' .. share_id .. ':' .. ARGV[4] .. ':' .. ARGV[5])
-  end
-end
-return link
-"""
-_FOLLOW_SHA = hashlib.sha1(_FOLLOW_LUA.encode()).hexdigest()  # noqa: S324 (Redis's script id)
-
-
-def _follow(buffer, *args):
-    """EVALSHA without redis-py's Script wrapper (a third of the call's cost); the script is
-    loaded on first use and again after a Redis restart."""
-    import redis
-
-    try:
-        return buffer.execute_command("EVALSHA", _FOLLOW_SHA, 2, *args)
-    except redis.exceptions.NoScriptError:
-        buffer.script_load(_FOLLOW_LUA)
-        return buffer.execute_command("EVALSHA", _FOLLOW_SHA, 2, *args)
-
-
-def tracked_link_follow(
+def tracked_link_visit(
     *, code: str, countable: bool, visitor_user_id: str | None, address: str, user_agent: str
 ) -> TrackedLink | None:
     """Resolve ``code`` and record the click when it counts; None for an unknown code.
 
-    With Redis both happen in one round trip. Otherwise (cache miss, Redis down, embedded
-    default) the link comes from the database and the click goes through ``click_register``.
-    A tracking failure is logged, never raised: the redirect must not fail because of it.
+    With Redis both happen in one round trip (``tracked_link_follow``). Otherwise (cache
+    miss, Redis down, embedded default) the link comes from the database and the click goes
+    through ``click_register``. A tracking failure is logged, never raised: the redirect
+    must not fail because of it.
     """
     if not CODE_RE.fullmatch(code):
         return None
@@ -332,25 +164,13 @@ def tracked_link_follow(
     if countable:
         # The share id is filled in by the script (or below); 0 is a placeholder.
         event = click_event_new(share_id=0, address=address, user_agent=user_agent)
-    buffer = click_buffer()
-    if buffer is not None:
-        try:
-            packed = _follow(
-                buffer,
-                link_cache_key(code),
-                settings.CLICK_STREAM_KEY,
-                "1" if event else "0",
-                "" if visitor_user_id is None else str(visitor_user_id),
-                event.event_id if event else "",
-                event.at_ms if event else 0,
-                event.visitor_hash if event else "",
-            )
-            if packed:
-                return link_unpack(packed)
-        except Exception:
-            logger.warning("tracked link cache unavailable")
-    link = tracked_link_resolve(code=code)
-    if link is not None and event is not None and not _is_sharer(visitor_user_id, link.sharer_id):
+    link, recorded = tracked_link_follow(code=code, event=event, visitor_user_id=visitor_user_id)
+    if (
+        link is not None
+        and event is not None
+        and not recorded
+        and not _is_sharer(visitor_user_id, link.sharer_id)
+    ):
         try:
             click_register(event=replace(event, share_id=link.share_id))
         except Exception:
@@ -476,8 +296,6 @@ def _consumer_name() -> str:
 
 
 def _ensure_group(buffer) -> None:
-    import redis
-
     try:
         buffer.xgroup_create(
             settings.CLICK_STREAM_KEY, settings.CLICK_STREAM_GROUP, id="0", mkstream=True
@@ -515,7 +333,7 @@ def clicks_acknowledge(*, buffer, entry_ids) -> None:
 
 def clicks_flush(*, batch_size: int | None = None, max_seconds: float | None = None) -> int:
     """Move buffered click events into PostgreSQL in batches; returns how many were stored."""
-    buffer = click_buffer()
+    buffer = redis_client()
     if buffer is None:
         return 0
     batch_size = batch_size or settings.CLICK_FLUSH_BATCH_SIZE

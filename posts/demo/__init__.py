@@ -1,0 +1,16 @@
+"""The posts part of ``manage.py demo``: content, feeds and comments, then shares of the
+content with their clicks. Runs after the people (accounts) and the programme (training).
+"""
+
+from posts.demo import comments, content, feeds, shares
+
+
+def build(*, stdout) -> None:
+    content.build()
+    feeds.build()
+    comments.build()
+    stdout.write(
+        f"Library: {len(content.ITEMS)} approved items, {len(content.IN_REVIEW) + 1} in review, "
+        f"{len(content.TOPICS)} topics, 1 feed."
+    )
+    shares.build(stdout=stdout)

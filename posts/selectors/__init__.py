@@ -1,1 +1,0 @@
-"""Reads of the posts app, by area: ``posts.selectors.library`` and ``posts.selectors.sharing``."""

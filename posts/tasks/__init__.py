@@ -1,5 +1,0 @@
-"""Celery tasks of the posts app; importing the area modules registers their tasks."""
-
-from posts.tasks import library, sharing
-
-__all__ = ["library", "sharing"]
