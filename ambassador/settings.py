@@ -452,3 +452,17 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 3000},
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    # Scheduled posts: due rows claimed with a conditional UPDATE, each published once.
+    "posts-publish-due-shares": {
+        "task": "posts.publish_due_shares",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    # Engagement of posted shares: due rows claimed and read in batches.
+    "posts-collect-engagement": {
+        "task": "posts.collect_engagement",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+}
