@@ -33,3 +33,5 @@ class AuditAction(models.TextChoices):
     COMMENT_REMOVED = "COMMENT_REMOVED", _("comment removed")
     INVITATION_ACCEPTED = "INVITATION_ACCEPTED", _("invitation accepted")
     INVITATION_REVOKED = "INVITATION_REVOKED", _("invitation revoked")
+    CONNECTION_ADDED = "CONNECTION_ADDED", _("account connected")
+    CONNECTION_REMOVED = "CONNECTION_REMOVED", _("account disconnected")

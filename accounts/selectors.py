@@ -20,6 +20,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import (
     AuditEvent,
+    Connection,
     Invitation,
     Notification,
     SocialProfile,
@@ -297,4 +298,17 @@ def invitations_pending() -> QuerySet[Invitation]:
         Invitation.objects.pending()
         .select_related("team", "invited_by")
         .order_by("-created_at", "-id")
+    )
+
+
+# --- Connected accounts ----------------------------------------------------------------------
+
+
+def connections_expiring(*, start, end) -> QuerySet[Connection]:
+    """Working connections whose grant runs out in [start, end): for expiry reminders."""
+    return (
+        Connection.objects.usable()
+        .filter(expires_at__gte=start, expires_at__lt=end)
+        .select_related("user")
+        .order_by("expires_at", "pk")
     )

@@ -29,6 +29,7 @@ from accounts.audit import AuditAction
 from accounts.models import (
     AllowedDomain,
     AuditEvent,
+    FollowerReading,
     Invitation,
     Notification,
     SocialProfile,
@@ -202,6 +203,12 @@ def social_profile_save(
             "followers_count": followers_count,
         },
     )
+    FollowerReading.objects.create(
+        user=user,
+        network=network,
+        followers=followers_count,
+        source=FollowerReading.Source.TYPED,
+    )
     return profile
 
 
@@ -245,6 +252,10 @@ def user_deactivate(*, user: User, by: User) -> User:
     user.deactivated_at = timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])
     _end_sessions(user)
+    # accounts.connections.services builds on this module (audit, notifications).
+    from accounts.connections.services import connections_offboard
+
+    connections_offboard(user=user, by=by)
     audit_record(actor=by, action=AuditAction.USER_DEACTIVATED, target=user)
     selectors.access_forget()
     return user

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from accounts import services
+from accounts.connections import services as connection_services
 
 
 @shared_task(
@@ -21,3 +22,9 @@ def send_invitations(invitation_ids: list[int]) -> None:
     the upload's request only enqueues this one message."""
     for invitation_id in invitation_ids:
         send_invitation.delay(invitation_id)
+
+
+@shared_task(name="accounts.read_due_followers")
+def read_due_followers() -> int:
+    """Beat, hourly: follower counts of connected accounts, each read once a day."""
+    return connection_services.followers_read_due()

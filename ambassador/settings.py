@@ -6,6 +6,8 @@ a filesystem Celery broker, a file cache). With ``DEBUG`` off, the production se
 missing one stops start-up with a message naming it.
 """
 
+import base64
+import hashlib
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
@@ -320,6 +322,12 @@ if DEBUG:
 
 # Secrets at rest (OAuth tokens): comma-separated Fernet keys, newest first; rotatable.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if DEBUG and not FIELD_ENCRYPTION_KEYS:
+    # Development and tests only: a key derived from SECRET_KEY. With DEBUG off, storing a
+    # secret without configured keys stops with an error naming the variable.
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    ]
 
 # --- Celery --------------------------------------------------------------------------------
 
@@ -442,3 +450,42 @@ CLICK_FLUSH_MAX_SECONDS = env.float("CLICK_FLUSH_MAX_SECONDS", default=20.0)
 CLICK_RECLAIM_IDLE_MS = env.int("CLICK_RECLAIM_IDLE_MS", default=60000)
 # PostgreSQL advisory lock id serialising the recomputation of daily click totals.
 CLICK_TOTALS_LOCK_ID = 4_242_001
+
+# --- Connected accounts and publishing -----------------------------------------------------
+
+# Where each network's API answers. Only tests and FAKE_NETWORKS (make run) change these.
+BLUESKY_DEFAULT_SERVICE = env.str("BLUESKY_DEFAULT_SERVICE", default="https://bsky.social")
+BLUESKY_PLC_DIRECTORY = env.str("BLUESKY_PLC_DIRECTORY", default="https://plc.directory")
+BLUESKY_PUBLIC_API_URL = env.str("BLUESKY_PUBLIC_API_URL", default="https://public.api.bsky.app")
+LINKEDIN_OAUTH_URL = env.str("LINKEDIN_OAUTH_URL", default="https://www.linkedin.com")
+LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com")
+# LinkedIn serves each monthly API version for about a year: YYYYMM.
+LINKEDIN_API_VERSION = env.str("LINKEDIN_API_VERSION", default="")
+X_AUTHORIZE_URL = env.str("X_AUTHORIZE_URL", default="https://x.com")
+X_API_URL = env.str("X_API_URL", default="https://api.x.com")
+# make run: the fake networks of tests/fakes on this machine stand in for the real ones.
+FAKE_NETWORKS = DEBUG and env.bool("FAKE_NETWORKS", default=False)
+if FAKE_NETWORKS:
+    FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+CELERY_BEAT_SCHEDULE |= {
+    # Follower counts of connected accounts: each connection claimed once a day.
+    "accounts-read-due-followers": {
+        "task": "accounts.read_due_followers",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # Scheduled posts: due rows claimed with a conditional UPDATE, each published once.
+    "posts-publish-due-shares": {
+        "task": "posts.publish_due_shares",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    # Engagement of posted shares: due rows claimed and read in batches.
+    "posts-collect-engagement": {
+        "task": "posts.collect_engagement",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+}
