@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_site_name'),
+        ('accounts', '0005_connected_accounts'),
     ]
 
     operations = [
