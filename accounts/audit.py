@@ -32,3 +32,4 @@ class AuditAction(models.TextChoices):
     COMMENT_REMOVED = "COMMENT_REMOVED", _("comment removed")
     INVITATION_ACCEPTED = "INVITATION_ACCEPTED", _("invitation accepted")
     INVITATION_REVOKED = "INVITATION_REVOKED", _("invitation revoked")
+    CONTENT_ANNOUNCED = "CONTENT_ANNOUNCED", _("featured content announced")

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -377,28 +376,6 @@ def social_profile_delete(request, pk: int):
     services.social_profile_delete(user=request.user, profile_id=pk)
     messages.success(request, _("Social profile removed."))
     return redirect("accounts:profile")
-
-
-# --- Notifications -------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def notifications(request):
-    page = _page(request, selectors.notifications_for(user=request.user))
-    return render(request, "accounts/notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notifications_mark_read(request):
-    raw = request.POST.get("notification", "")
-    notification_id = int(raw) if raw.isdigit() else None
-    services.notification_mark_read(user=request.user, notification_id=notification_id)
-    if request.htmx:
-        page = _page(request, selectors.notifications_for(user=request.user))
-        return render(request, "accounts/_notification_list.html", {"page": page})
-    return redirect(reverse("accounts:notifications"))
 
 
 # --- Audit log -----------------------------------------------------------------------------

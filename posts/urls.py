@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posts.views import library, sharing
+from posts.views import library, reminders, sharing
 
 app_name = "posts"
 
@@ -42,4 +42,11 @@ sharing_patterns: list = [
 ]
 
 
-urlpatterns = library_patterns + sharing_patterns
+# --- Reminders: the digest's share link, announcing a featured item ---------------------------
+reminder_patterns: list = [
+    path("from-digest/<str:token>/", reminders.digest_share, name="digest_share"),
+    path("items/<int:pk>/announce/", reminders.item_announce, name="item_announce"),
+]
+
+
+urlpatterns = library_patterns + sharing_patterns + reminder_patterns

@@ -11,6 +11,11 @@ from posts.models.feeds import Feed, FeedStatus
 from posts.models.clicks import Click, ClickSalt, ShareDailyClicks
 from posts.models.sharing import Share
 
+#
+# Reminders
+# isort: split
+from posts.models.reminders import FeaturedAnnouncement
+
 __all__ = [
     # Content library
     "Caption",
@@ -26,4 +31,7 @@ __all__ = [
     "ClickSalt",
     "Share",
     "ShareDailyClicks",
+    #
+    # Reminders
+    "FeaturedAnnouncement",
 ]
