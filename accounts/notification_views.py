@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -202,10 +202,17 @@ def reminders_preview(request, kind: str, language: str):
     if kind not in notifications.KINDS or language not in User.Language.values:
         raise Http404
     now = timezone.now()
-    with translation.override(language):
-        draft = notifications.sample_draft(kind=kind, user=request.user, now=now)
+    # The admin, as if they read in ``language``.
+    reader = User(
+        pk=request.user.pk,
+        email=request.user.email,
+        display_name=request.user.display_name,
+        language=language,
+        time_zone=request.user.time_zone,
+    )
+    draft = notifications.sample_draft(kind=kind, user=reader, now=now)
     row = draft.to_row(now=now)
-    row.recipient = User(pk=request.user.pk, email=request.user.email, language=language)
+    row.recipient = reader
     ((template, context),) = notifications.email_contexts([row])
     message = notifications.email_render(row, template=template, context=context)
     html = message.alternatives[0].content
