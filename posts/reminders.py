@@ -45,6 +45,7 @@ from accounts.notifications import (
     draft_for,
     in_language_of,
     notifications_create,
+    path_with_token,
     reminder_schedule,
     with_delivery,
     zone,
@@ -376,7 +377,7 @@ def share_link_read(*, token: str) -> ShareLink | None:
 
 def share_link_url(*, user_id: int, item_id: int, network: str) -> str:
     token = share_link_token(user_id=user_id, item_id=item_id, network=network)
-    return absolute_url(reverse("posts:digest_share", args=[token]))
+    return absolute_url(path_with_token("posts:digest_share", token))
 
 
 def primary_networks(user_ids: list[int]) -> dict[int, str]:
@@ -426,6 +427,8 @@ def digest_email_contexts(rows: list[Notification]) -> list[dict]:
         for item in ContentItem.objects.live(now).filter(pk__in=wanted).prefetch_related("captions")
     }
     networks = primary_networks(list({row.recipient_id for row in rows}))
+    item_urls = {pk: absolute_url(reverse("posts:item_detail", args=[pk])) for pk in items}
+    feed_url = absolute_url(reverse("posts:feed"))
     contexts = []
     for row in rows:
         network = networks.get(row.recipient_id, Network.LINKEDIN)
@@ -436,7 +439,7 @@ def digest_email_contexts(rows: list[Notification]) -> list[dict]:
                 caption=_caption_for(
                     list(items[pk].captions.all()), network=network, language=language
                 ),
-                item_url=absolute_url(reverse("posts:item_detail", args=[pk])),
+                item_url=item_urls[pk],
                 share_url=share_link_url(user_id=row.recipient_id, item_id=pk, network=network),
             )
             for pk in row.data.get("items", [])
@@ -446,7 +449,7 @@ def digest_email_contexts(rows: list[Notification]) -> list[dict]:
             {
                 "entries": entries,
                 "network_label": Network(network).label,
-                "feed_url": absolute_url(reverse("posts:feed")),
+                "feed_url": feed_url,
             }
         )
     return contexts
