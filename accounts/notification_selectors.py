@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Q, QuerySet, Window
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Window
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
@@ -97,6 +97,25 @@ def reminder_runs(*, since: dt.datetime) -> list[RunRow]:
         .order_by("-day", "kind")
     )
     return [RunRow(label=kind_label(row["kind"]), **row) for row in rows]
+
+
+@dataclass
+class Waiting:
+    kind: str
+    people: int
+    first_due_at: dt.datetime | None
+
+
+def emails_waiting() -> list[Waiting]:
+    """Emails created but not sent yet (quiet hours, retries), by kind (one query)."""
+    rows = (
+        Notification.objects.filter(email_state=Notification.EmailState.PENDING)
+        .order_by()
+        .values("kind")
+        .annotate(people=Count("recipient", distinct=True), first=Min("email_due_at"))
+        .order_by("first", "kind")
+    )
+    return [Waiting(row["kind"], row["people"], row["first"]) for row in rows]
 
 
 def email_failures(*, limit: int = 20) -> QuerySet[Notification]:

@@ -121,7 +121,15 @@ def unsubscribe(request, token: str):
 
 
 def _next_run_preview(now: dt.datetime) -> list[notifications.PreviewLine]:
-    lines: list[notifications.PreviewLine] = []
+    lines = [
+        notifications.PreviewLine(
+            kind=waiting.kind,
+            when=waiting.first_due_at,
+            people=waiting.people,
+            note=_("Emails waiting: quiet hours or a retry"),
+        )
+        for waiting in selectors.emails_waiting()
+    ]
     for source in notifications.sources():
         if source.preview is not None:
             lines.extend(source.preview(now=now))

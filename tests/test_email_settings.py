@@ -48,7 +48,11 @@ def test_smtp_with_tls_and_credentials_from_email_url():
 
 def test_mailpit_with_a_timeout():
     found = email_settings(EMAIL_URL="smtp://mailpit:1025?timeout=10")
-    assert (found["EMAIL_HOST"], found["EMAIL_PORT"], found["EMAIL_TIMEOUT"]) == ("mailpit", 1025, 10)
+    assert (found["EMAIL_HOST"], found["EMAIL_PORT"], found["EMAIL_TIMEOUT"]) == (
+        "mailpit",
+        1025,
+        10,
+    )
 
 
 @pytest.mark.parametrize(

@@ -270,6 +270,19 @@ def test_reminders_page_shows_next_run_and_last_runs(client, personas):
     assert "Refused by the mail server" in response.content.decode()
 
 
+def test_reminders_page_shows_emails_waiting_for_quiet_hours(client, personas):
+    morning = dt.datetime(2030, 6, 4, 7, tzinfo=dt.UTC)
+    for person in (personas.employee, personas.employee_b):
+        NotificationFactory(
+            recipient=person, kind=NotificationKind.TRAINING_DUE, email_state="PENDING",
+            email_due_at=morning,
+        )  # fmt: skip
+    client.force_login(personas.admin)
+    response = client.get(reverse("accounts:reminders"))
+    waiting = [line for line, _label in response.context["preview"] if line.kind == "TRAINING_DUE"]
+    assert [(line.when, line.people) for line in waiting] == [(morning, 2)]
+
+
 def test_reminders_page_query_count_does_not_grow(client, personas, django_assert_max_num_queries):
     for index in range(30):
         NotificationFactory(recipient=personas.employee, kind=f"KIND_{index % 3}")
