@@ -31,6 +31,7 @@ from ambassador import crypto
 from posts import reminders
 from posts.models import FeaturedAnnouncement
 from posts.networks import Network
+from posts.services import library as library_services
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.posts.factories import CaptionFactory, ContentItemFactory
 from tests.posts.sharing_factories import ShareFactory
@@ -529,3 +530,33 @@ def test_team_summary_once_a_week_per_channel():
         "Shares by the team": "1",
         "Most shared": "Popular",
     }
+
+
+# --- In-app events, by email when the person wants it ---------------------------------------------
+
+
+def test_suggestion_approved_is_emailed_to_a_suggester_who_asked_for_it(personas):
+    NotificationPreference.objects.create(
+        user=personas.employee,
+        kind=NotificationKind.SUGGESTION,
+        channel=NotificationChannel.EMAIL,
+        enabled=True,
+    )
+    item = library_services.suggestion_create(
+        by=personas.employee, url="https://example.com/great", reason="Good"
+    )
+    item.title = "Great"
+    item.save(update_fields=["title"])
+    library_services.content_approve(item=item, by=personas.manager_a)
+    note = Notification.objects.get(recipient=personas.employee)
+    assert note.email_state == Notification.EmailState.PENDING
+    send_all(note.email_due_at)
+    assert mail.outbox[0].subject == "Your suggestion was approved: Great"
+    assert mail.outbox[0].to == [personas.employee.email]
+
+
+def test_a_comment_stays_in_the_app_unless_email_is_turned_on(personas):
+    news = item(created_by=personas.manager_a)
+    library_services.comment_create(item=news, by=personas.employee, body="How did it go?")
+    note = Notification.objects.get(recipient=personas.manager_a)
+    assert (note.in_app, note.email_state) == (True, Notification.EmailState.NONE)

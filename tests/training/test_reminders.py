@@ -4,7 +4,9 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 
+from accounts import notifications
 from accounts.models import (
     Notification,
     NotificationChannel,
@@ -13,7 +15,7 @@ from accounts.models import (
 )
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.training.factories import CompletionFactory, GuidelineVersionFactory, ModuleFactory
-from training import reminders
+from training import reminders, services
 from training.models import GuidelineAcknowledgement, Module
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +204,16 @@ def test_guidelines_preview_before_the_follow_up():
     GuidelineVersionFactory(published_at=at(2025, 6, 1))
     (line,) = reminders.guidelines_preview(now=at(2025, 6, 3))
     assert (line.when, line.people) == (at(2025, 6, 8), 1)
+
+
+def test_publishing_guidelines_emails_everyone_who_must_acknowledge():
+    admin = UserFactory(is_admin=True, email="admin@example.com")
+    UserFactory(email="eva@example.com", time_zone="UTC")
+    version = services.guidelines_publish(by=admin, body_en="# Rules", change_summary="First")
+    services.guidelines_announce(version=version)
+    rows = Notification.objects.filter(kind=NotificationKind.GUIDELINES)
+    assert set(rows.values_list("email_state", flat=True)) == {"PENDING"}
+    latest = max(rows.values_list("email_due_at", flat=True))
+    for batch in notifications.emails_queue_due(now=latest):
+        notifications.emails_send(notification_ids=batch, now=latest)
+    assert sorted(m.to[0] for m in mail.outbox) == ["admin@example.com", "eva@example.com"]
