@@ -220,6 +220,7 @@ def reminders_preview(request, kind: str, language: str):
     )
     draft = notifications.sample_draft(kind=kind, user=reader, now=now)
     row = draft.to_row(now=now)
+    row.subject = ""  # a preview, not a test that was sent
     row.recipient = reader
     ((template, context),) = notifications.email_contexts([row])
     message = notifications.email_render(row, template=template, context=context)
