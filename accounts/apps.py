@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the audit receivers)
+        from accounts import notifications, signals  # noqa: F401  (signals: the audit receivers)
+
+        notifications.register_source(notifications.CONNECTION_SOURCE)

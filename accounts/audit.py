@@ -35,3 +35,4 @@ class AuditAction(models.TextChoices):
     INVITATION_REVOKED = "INVITATION_REVOKED", _("invitation revoked")
     CONNECTION_ADDED = "CONNECTION_ADDED", _("account connected")
     CONNECTION_REMOVED = "CONNECTION_REMOVED", _("account disconnected")
+    CONTENT_ANNOUNCED = "CONTENT_ANNOUNCED", _("featured content announced")

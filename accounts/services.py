@@ -154,10 +154,28 @@ def deny_and_404(*, request, target: models.Model | None = None) -> NoReturn:
 
 
 def notification_create(
-    *, recipient: User, kind: str, title: str, body: str = "", url: str = ""
+    *,
+    recipient: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    subject: str = "",
+    period: str = "",
 ) -> Notification:
-    return Notification.objects.create(
-        recipient=recipient, kind=kind, title=title[:200], body=body, url=url
+    """Notify one person now: in the inbox, and by email when their preferences say so.
+    With a ``period`` the notification exists once (see ``accounts.notifications``)."""
+    # accounts.notifications writes audit rows through this module.
+    from accounts.notifications import notification_deliver
+
+    return notification_deliver(
+        recipient=recipient,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        subject=subject,
+        period=period,
     )
 
 

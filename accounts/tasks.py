@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from accounts import services
+from accounts import notifications, services, webhooks
 from accounts.connections import services as connection_services
 
 
@@ -28,3 +28,28 @@ def send_invitations(invitation_ids: list[int]) -> None:
 def read_due_followers() -> int:
     """Beat, hourly: follower counts of connected accounts, each read once a day."""
     return connection_services.followers_read_due()
+
+
+@shared_task(name="accounts.notifications_tick")
+def notifications_tick() -> dict:
+    """Beat, every minute: create what is due, then hand due emails and webhook messages
+    to workers. Each handed-over row is marked in the database first, so a lost task is
+    handed over again later and a doubled one finds nothing left to claim."""
+    result = notifications.reminders_tick()
+    for batch in result.email_batches:
+        send_notification_emails.delay(batch)
+    for message_id in result.webhook_message_ids:
+        deliver_webhook_message.delay(message_id)
+    return result.offered
+
+
+@shared_task(name="accounts.send_notification_emails")
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Claim and send one batch of notification emails over one mail connection."""
+    return len(notifications.emails_send(notification_ids=notification_ids).sent)
+
+
+@shared_task(name="accounts.deliver_webhook_message")
+def deliver_webhook_message(message_id: int) -> str:
+    """Post one Slack or Teams message; failures are retried by the tick, with backoff."""
+    return webhooks.message_deliver(message_id=message_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import notification_views, views
 from accounts.connections import views as connection_views
 
 app_name = "accounts"
@@ -48,8 +48,29 @@ urlpatterns = [
         name="connection_disconnect",
     ),
     path("connections/settings/", connection_views.network_settings, name="network_settings"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("notifications/", notification_views.inbox, name="notifications"),
+    path("notifications/read/", notification_views.mark_read, name="notifications_mark_read"),
+    path(
+        "me/notifications/settings/",
+        notification_views.settings_page,
+        name="notification_settings",
+    ),
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
+    path("reminders/", notification_views.reminders, name="reminders"),
+    path("reminders/schedule/", notification_views.reminders_schedule, name="reminders_schedule"),
+    path("reminders/test/", notification_views.reminders_test, name="reminders_test"),
+    path(
+        "reminders/preview/<str:kind>/<str:language>/",
+        notification_views.reminders_preview,
+        name="reminders_preview",
+    ),
+    path("reminders/webhooks/", notification_views.webhook_add, name="webhook_add"),
+    path(
+        "reminders/webhooks/<int:pk>/remove/",
+        notification_views.webhook_remove,
+        name="webhook_remove",
+    ),
+    path("reminders/webhooks/<int:pk>/test/", notification_views.webhook_test, name="webhook_test"),
     path("audit/", views.audit_log, name="audit_log"),
     path("language/", views.set_language, name="set_language"),
 ]

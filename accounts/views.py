@@ -372,28 +372,6 @@ def social_profile_delete(request, pk: int):
     return redirect("accounts:profile")
 
 
-# --- Notifications -------------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def notifications(request):
-    page = _page(request, selectors.notifications_for(user=request.user))
-    return render(request, "accounts/notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notifications_mark_read(request):
-    raw = request.POST.get("notification", "")
-    notification_id = int(raw) if raw.isdigit() else None
-    services.notification_mark_read(user=request.user, notification_id=notification_id)
-    if request.htmx:
-        page = _page(request, selectors.notifications_for(user=request.user))
-        return render(request, "accounts/_notification_list.html", {"page": page})
-    return redirect(reverse("accounts:notifications"))
-
-
 # --- Audit log -----------------------------------------------------------------------------
 
 

@@ -226,7 +226,18 @@ def _remaining(deadline: float) -> float:
     return left
 
 
-def _request_once(target, *, deadline, connect_timeout, read_timeout, max_bytes, accept):
+def _request_once(
+    target,
+    *,
+    deadline,
+    connect_timeout,
+    read_timeout,
+    max_bytes,
+    accept,
+    method="GET",
+    body: bytes | None = None,
+    content_type: str = "",
+):
     conn_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     conn = conn_class(target, timeout=min(connect_timeout, _remaining(deadline)))
     try:
@@ -234,13 +245,16 @@ def _request_once(target, *, deadline, connect_timeout, read_timeout, max_bytes,
         default_port = 443 if target.scheme == "https" else 80
         if target.port != default_port:
             host_header = f"{host_header}:{target.port}"
-        conn.putrequest("GET", target.path, skip_host=True, skip_accept_encoding=True)
+        conn.putrequest(method, target.path, skip_host=True, skip_accept_encoding=True)
         conn.putheader("Host", host_header)
         conn.putheader("User-Agent", USER_AGENT)
         conn.putheader("Accept", accept)
         conn.putheader("Accept-Encoding", "identity")
         conn.putheader("Connection", "close")
-        conn.endheaders()
+        if body is not None:
+            conn.putheader("Content-Type", content_type)
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
         # Keep our own reference: http.client drops ``conn.sock`` on "Connection: close".
         sock = conn.sock
         sock.settimeout(min(read_timeout, _remaining(deadline)))
@@ -302,3 +316,40 @@ def fetch(
             continue
         return FetchResult(url=current, status=status, content=body, headers=headers)
     raise TooManyRedirectsError(_("The address redirects too many times."))
+
+
+def check_url(url: str, *, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Refuse ``url`` now, as a fetch would: a bad scheme, user info, or a host that
+    resolves to a denied address raises ``FetchError``. Used to check a URL an admin
+    enters before it is stored; every later request is checked again at connect time."""
+    _resolve(url, deadline=time.monotonic() + timeout)
+
+
+def post(
+    url: str,
+    *,
+    body: bytes,
+    content_type: str = "application/json",
+    max_bytes: int = 64 * 1024,
+    connect_timeout: float = CONNECT_TIMEOUT,
+    read_timeout: float = READ_TIMEOUT,
+    total_timeout: float = TOTAL_TIMEOUT,
+    accept: str = "*/*",
+) -> FetchResult:
+    """POST ``body`` to ``url`` safely (webhooks). Redirects are not followed: a POST
+    would turn into a GET, and a webhook that redirects is a misconfigured one; the caller
+    sees the 3xx status. Raises a ``FetchError`` subclass when refused or failed."""
+    deadline = time.monotonic() + total_timeout
+    target = _resolve(url, deadline=deadline)
+    status, headers, content = _request_once(
+        target,
+        deadline=deadline,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        max_bytes=max_bytes,
+        accept=accept,
+        method="POST",
+        body=body,
+        content_type=content_type,
+    )
+    return FetchResult(url=url, status=status, content=content, headers=headers)

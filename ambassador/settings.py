@@ -263,17 +263,36 @@ STORAGES = {
 
 # --- Email ---------------------------------------------------------------------------------
 
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default="django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# EMAIL_URL in django-environ's syntax: smtp://host:25, smtp+tls://user:password@host:587,
+# smtp+ssl://…:465, consolemail://, filemail:////absolute/dir, memorymail://, with an
+# optional ?timeout=<seconds>. Without it, the separate EMAIL_* variables below are read
+# (console email with DEBUG, SMTP otherwise).
+if env.str("EMAIL_URL", default=""):
+    _email = env.email_url("EMAIL_URL")
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+    EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+    EMAIL_TIMEOUT = _email.get("OPTIONS", {}).get("TIMEOUT", 30)
+    if _email["EMAIL_FILE_PATH"]:
+        EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+else:
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND",
+        default="django.core.mail.backends.console.EmailBackend"
+        if DEBUG
+        else "django.core.mail.backends.smtp.EmailBackend",
+    )
+    EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+    # A mail server that stops answering must not hold a worker for ever.
+    EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Ambassador <ambassador@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -418,6 +437,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 3600},
     },
 }
+# --- Reminders and notifications (accounts.tasks, sources in each app) ----------------------
+CELERY_BEAT_SCHEDULE |= {
+    # Creates the reminders due now (digests, training, guidelines, nudges, featured items,
+    # team summaries) as rows unique per period, and hands due emails and webhook messages
+    # to workers. Rows are the truth: a skipped or doubled tick sends nothing twice.
+    "accounts-notifications-tick": {
+        "task": "accounts.notifications_tick",
+        "schedule": timedelta(seconds=env.float("NOTIFICATIONS_TICK_SECONDS", default=60.0)),
+        "options": {"expires": 50},
+    },
+}
+# A row handed to a worker but never claimed (a flushed broker) is handed over again after
+# this long; a claim older than the timeout belongs to a dead worker and is given back.
+NOTIFICATIONS_REQUEUE_SECONDS = env.int("NOTIFICATIONS_REQUEUE_SECONDS", default=600)
+NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=900)
+# How long the "Share" link in a digest works.
+DIGEST_SHARE_LINK_MAX_AGE_DAYS = env.int("DIGEST_SHARE_LINK_MAX_AGE_DAYS", default=14)
 
 # --- Logging -------------------------------------------------------------------------------
 

@@ -6,3 +6,18 @@ class PostsConfig(AppConfig):
     name = "posts"
     verbose_name = _("Content and sharing")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accounts import notifications
+        from accounts.models import NotificationKind
+        from posts import reminders
+
+        for source in (
+            reminders.DIGEST_SOURCE,
+            reminders.NUDGE_SOURCE,
+            reminders.FEATURED_SOURCE,
+            reminders.TEAM_SUMMARY_SOURCE,
+        ):
+            notifications.register_source(source)
+        notifications.register_email(NotificationKind.DIGEST, reminders.DIGEST_EMAIL)
+        notifications.register_sample(NotificationKind.DIGEST, reminders.digest_sample)

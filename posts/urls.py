@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posts.views import comments, content, feeds, shares
+from posts.views import comments, content, feeds, reminders, shares
 
 app_name = "posts"
 
@@ -38,4 +38,7 @@ urlpatterns: list = [
     path("items/<int:pk>/share/check/", shares.share_check, name="share_check"),
     path("shares/<int:pk>/", shares.share_done, name="share_done"),
     path("my-shares/", shares.my_shares, name="my_shares"),
+    # Reminders: the digest's share link, announcing a featured item
+    path("from-digest/<str:token>/", reminders.digest_share, name="digest_share"),
+    path("items/<int:pk>/announce/", reminders.item_announce, name="item_announce"),
 ]

@@ -100,7 +100,7 @@ def test_training_texts_survive_the_migration_forwards_and_backwards(back_to_lat
 
 
 def test_library_texts_survive_the_migration_forwards_and_backwards(back_to_latest):
-    before = [("posts", "0007_publishing_and_engagement")]
+    before = [("posts", "0008_featured_announcement")]
     apps = _migrate(before)
     Topic = apps.get_model("posts", "Topic")
     ContentItem = apps.get_model("posts", "ContentItem")
@@ -109,7 +109,7 @@ def test_library_texts_survive_the_migration_forwards_and_backwards(back_to_late
         url="https://example.com/a", slug="a", title="We are hiring", summary="Join us"
     )
 
-    apps = _migrate([("posts", "0009_translated_content_data")])
+    apps = _migrate([("posts", "0010_translated_content_data")])
     assert apps.get_model("posts", "Topic").objects.get().name_en == "Careers"
     item = apps.get_model("posts", "ContentItem").objects.get()
     assert (item.title_en, item.summary_en, item.title_nb) == ("We are hiring", "Join us", None)
@@ -122,11 +122,11 @@ def test_library_texts_survive_the_migration_forwards_and_backwards(back_to_late
 
 
 def test_team_names_survive_the_migration_forwards_and_backwards(back_to_latest):
-    before = [("accounts", "0005_connected_accounts")]
+    before = [("accounts", "0006_notifications_reminders_webhooks")]
     apps = _migrate(before)
     apps.get_model("accounts", "Team").objects.create(name="Sales", slug="sales")
 
-    apps = _migrate([("accounts", "0007_team_name_translations_data")])
+    apps = _migrate([("accounts", "0008_team_name_translations_data")])
     team = apps.get_model("accounts", "Team").objects.get()
     assert (team.name_en, team.name_nb) == ("Sales", None)
 

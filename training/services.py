@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction
-from accounts.models import Notification, User
+from accounts.models import User
+from accounts.notifications import draft_for, notifications_create, with_delivery
 from accounts.services import audit_record
 from ambassador import translated
 from training import tasks  # tasks imports this module too: use tasks.<name> at call time only
@@ -155,30 +156,35 @@ def guidelines_announce(*, version: GuidelineVersion) -> int:
     if not claimed or current is None or current.pk != version.pk:
         return 0
     url = reverse("training:programme") + "#guidelines"
+    now = timezone.now()
     texts: dict[str, tuple[str, str]] = {}
-    recipients = (
-        users_without_current_acknowledgement().order_by("pk").values_list("pk", "language")
-    )
+    # Through the notification rows: each person's channels and quiet hours decide how and
+    # when it reaches them, and the (subject, period) pair keeps it to one row per version.
+    people = with_delivery(
+        users_without_current_acknowledgement(), kind=NOTIFICATION_KIND_GUIDELINES
+    ).order_by("pk")
     count, last_pk = 0, 0
-    while batch := list(recipients.filter(pk__gt=last_pk)[:ANNOUNCE_BATCH_SIZE]):
-        notifications = []
-        for user_id, language in batch:
-            language = language or settings.LANGUAGE_CODE
+    while batch := list(people.filter(pk__gt=last_pk)[:ANNOUNCE_BATCH_SIZE]):
+        drafts = []
+        for person in batch:
+            language = person.language or settings.LANGUAGE_CODE
             if language not in texts:
                 texts[language] = _announcement(version, language)
             title, body = texts[language]
-            notifications.append(
-                Notification(
-                    recipient_id=user_id,
+            drafts.append(
+                draft_for(
+                    person,
                     kind=NOTIFICATION_KIND_GUIDELINES,
+                    subject=f"training.guidelineversion:{version.pk}",
+                    period="published",
                     title=title,
                     body=body,
                     url=url,
+                    now=now,
                 )
             )
-        Notification.objects.bulk_create(notifications)
-        count += len(notifications)
-        last_pk = batch[-1][0]
+        count += notifications_create(drafts=drafts, now=now)
+        last_pk = batch[-1].pk
         if len(batch) < ANNOUNCE_BATCH_SIZE:
             break
     return count

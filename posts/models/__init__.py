@@ -7,6 +7,11 @@ from posts.models.engagement import EngagementReading
 from posts.models.feeds import Feed, FeedStatus
 from posts.models.shares import CollectStatus, Share, ShareStatus
 
+#
+# Reminders
+# isort: split
+from posts.models.reminders import FeaturedAnnouncement
+
 __all__ = [
     "Caption",
     "CollectStatus",
@@ -22,4 +27,7 @@ __all__ = [
     "ShareStatus",
     "ShareDailyClicks",
     "Topic",
+    #
+    # Reminders
+    "FeaturedAnnouncement",
 ]

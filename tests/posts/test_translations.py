@@ -1,13 +1,18 @@
 """The library in the reader's language: the feed, its search, the share page, the item
 editor and the review queue."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Notification, NotificationKind, User
 from ambassador.networks import Network
+from posts import reminders
 from posts.models import ContentItem, ContentStatus
+from tests.factories import UserFactory
 from tests.posts.factories import CaptionFactory, ContentItemFactory, TopicFactory
 
 FEED = reverse("posts:feed")
@@ -153,3 +158,19 @@ def test_item_editor_shows_the_languages_side_by_side(client, personas):
     html = client.get(reverse("posts:item_edit", args=[item.pk])).content.decode()
     assert '<fieldset class="translations">' in html
     assert 'name="title_nb"' in html and 'value="Vi ansetter"' in html
+
+
+def test_digest_lists_the_items_in_the_recipients_language(db):
+    monday = dt.datetime(2025, 6, 2, 8, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+    kari = UserFactory(language="nb", date_joined=monday - dt.timedelta(days=100))
+    ContentItemFactory(
+        title_en="We are hiring",
+        title_nb="Vi ansetter",
+        approved_at=monday - dt.timedelta(days=1),
+    )
+    ContentItemFactory(
+        title_en="Only in English", title_nb="", approved_at=monday - dt.timedelta(days=2)
+    )
+    reminders.digest_collect(now=monday)
+    row = Notification.objects.get(recipient=kari, kind=NotificationKind.DIGEST)
+    assert row.body == "Vi ansetter\nOnly in English"

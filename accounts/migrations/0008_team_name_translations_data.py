@@ -14,6 +14,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0006_team_name_translations")]
+    dependencies = [("accounts", "0007_team_name_translations")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_connected_accounts'),
+        ('accounts', '0006_notifications_reminders_webhooks'),
     ]
 
     operations = [

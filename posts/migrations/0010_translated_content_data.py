@@ -18,6 +18,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("posts", "0008_translated_content")]
+    dependencies = [("posts", "0009_translated_content")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0007_publishing_and_engagement'),
+        ('posts', '0008_featured_announcement'),
     ]
 
     operations = [

@@ -1,0 +1,262 @@
+"""Exactly once with a REAL Celery worker and beat on Redis, PostgreSQL and a file mailbox.
+
+- beat was stopped while reminders fell due (several one-minute slots, a digest slot), then
+  starts: each reminder is sent once, late rather than lost; a digest whose week passed is
+  dropped; a second start of beat sends nothing again;
+- two beats (and two workers) running at once: still once;
+- the broker is flushed after the tick handed the emails over: nothing is lost.
+
+The tick runs every second here (``NOTIFICATIONS_TICK_SECONDS``), and a handed-over row
+that nobody claimed is handed over again after 3 seconds (``NOTIFICATIONS_REQUEUE_SECONDS``).
+"""
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import redis
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from accounts import webhooks
+from accounts.models import (
+    Notification,
+    NotificationKind,
+    NotificationSetting,
+    ReminderSchedule,
+    WebhookMessage,
+)
+from accounts.tasks import notifications_tick
+from tests.factories import TeamFactory, UserFactory
+from tests.fakes.slack import FakeSlack
+from tests.posts.factories import ContentItemFactory
+from tests.training.factories import ModuleFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = Fernet.generate_key().decode()
+MESSAGE_ID = re.compile(rb"^Message-ID: <notification-(\d+)@", re.MULTILINE)
+
+
+class Celery:
+    """Worker and beat subprocesses sharing one environment; all stopped at the end."""
+
+    def __init__(self, tmp_path: Path):
+        db = connection.settings_dict
+        self.mailbox = tmp_path / "mail"
+        self.mailbox.mkdir()
+        self.tmp = tmp_path
+        self.env = {
+            **os.environ,
+            "DEBUG": "true",
+            "DJANGO_SETTINGS_MODULE": "tests.accounts.reminders_worker_settings",
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "REDIS_URL": settings.REDIS_URL,
+            "EMAIL_URL": f"filemail:///{self.mailbox}",
+            "FIELD_ENCRYPTION_KEYS": KEY,
+            "NOTIFICATIONS_TICK_SECONDS": "1",
+            "NOTIFICATIONS_REQUEUE_SECONDS": "3",
+            "LOG_LEVEL": "WARNING",
+        }
+        self.processes: list[subprocess.Popen] = []
+
+    def _start(self, *args: str, name: str) -> subprocess.Popen:
+        log = (self.tmp / f"{name}.log").open("w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "ambassador", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.processes.append(process)
+        return process
+
+    def worker(self) -> subprocess.Popen:
+        name = f"reminders-{uuid.uuid4().hex[:8]}"
+        return self._start(
+            "worker", "-P", "solo", "--without-gossip", "--without-mingle", "-l", "warning",
+            "-n", f"{name}@%h", name=name,
+        )  # fmt: skip
+
+    def beat(self) -> subprocess.Popen:
+        name = f"beat-{uuid.uuid4().hex[:8]}"
+        return self._start(
+            "beat", "-l", "warning", "--schedule", str(self.tmp / f"{name}.db"), name=name
+        )
+
+    def stop(self, process: subprocess.Popen) -> None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop_all(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                self.stop(process)
+
+    def logs(self) -> str:
+        return "\n".join(path.read_text()[-3000:] for path in sorted(self.tmp.glob("*.log")))
+
+    def sent(self) -> Counter:
+        """How many times each notification's email is in the mailbox."""
+        counts: Counter = Counter()
+        for path in self.mailbox.iterdir():
+            for match in MESSAGE_ID.finditer(path.read_bytes()):
+                counts[int(match.group(1))] += 1
+        return counts
+
+
+@pytest.fixture
+def celery(transactional_db, tmp_path, settings):
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.fail("The integration test needs REDIS_URL (a real Redis broker).")
+    settings.FIELD_ENCRYPTION_KEYS = [KEY]
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    from ambassador.celery import app
+
+    app.control.purge()
+    runner = Celery(tmp_path)
+    yield runner
+    runner.stop_all()
+    app.control.purge()
+
+
+@pytest.fixture
+def slack():
+    server = FakeSlack().start()
+    yield server
+    server.stop()
+
+
+def wait_for(check, *, timeout: float = 120, pause: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(pause)
+    return check()
+
+
+def due_while_beat_was_down(slack=None):
+    """Reminders that fell due while nothing ran: a training module due in three days, the
+    digest slot two hours ago, and last week's digest still waiting (stale now)."""
+    now = timezone.now()
+    ReminderSchedule.objects.create(
+        pk=1, digest_weekday=now.weekday(), digest_time=(now - dt.timedelta(hours=2)).time()
+    )
+    people = [
+        UserFactory(time_zone="UTC", date_joined=now - dt.timedelta(days=60)) for _ in range(4)
+    ]
+    for person in people:
+        # No quiet hours: the test must not depend on the time of day it runs at.
+        NotificationSetting.objects.create(
+            user=person, quiet_hours_start=None, quiet_hours_end=None
+        )
+    ContentItemFactory(title="Worth sharing", approved_at=now - dt.timedelta(hours=3))
+    ModuleFactory(is_required=True, due_date=(now + dt.timedelta(days=3)).date())
+    stale = Notification.objects.create(
+        recipient=people[0],
+        kind=NotificationKind.DIGEST,
+        period="last-week",
+        title="Last week's digest",
+        email_state=Notification.EmailState.PENDING,
+        email_due_at=now - dt.timedelta(days=8),
+        email_expires_at=now - dt.timedelta(days=1),
+        created_at=now - dt.timedelta(days=8),
+    )
+    if slack is not None:
+        hook = webhooks.webhook_save(
+            team=TeamFactory(), service="SLACK", url=slack.new_hook(), language="en", by=people[0]
+        )
+        webhooks.messages_create(
+            webhooks=[hook],
+            kind=NotificationKind.FEATURED,
+            subject="posts.contentitem:1",
+            period="featured",
+            payloads={hook.pk: webhooks.Payload(title="Featured", url="https://a.example/")},
+            now=now - dt.timedelta(minutes=30),
+        )
+    # Four digests and four training reminders.
+    return people, stale, 8
+
+
+def expected_rows():
+    return Notification.objects.exclude(email_state=Notification.EmailState.NONE).exclude(
+        period="last-week"
+    )
+
+
+def all_sent(expected: int):
+    rows = expected_rows()
+    return rows.count() == expected and not rows.exclude(email_state="SENT").exists()
+
+
+def test_beat_down_across_slots_then_started_sends_each_once(celery, slack):
+    _people, stale, expected = due_while_beat_was_down(slack)
+    celery.worker()
+    beat = celery.beat()
+    assert wait_for(lambda: all_sent(expected)), celery.logs()
+    time.sleep(4)  # several more ticks: nothing new
+    celery.stop(beat)
+    # Beat restarts later: still nothing twice.
+    beat = celery.beat()
+    time.sleep(4)
+    celery.stop(beat)
+    sent = celery.sent()
+    rows = list(expected_rows().values_list("pk", flat=True))
+    assert sorted(sent) == sorted(rows)
+    assert set(sent.values()) == {1}
+    assert Counter(expected_rows().values_list("kind", flat=True)) == {
+        NotificationKind.DIGEST: 4,
+        NotificationKind.TRAINING_DUE: 4,
+    }
+    stale.refresh_from_db()
+    assert stale.email_state == Notification.EmailState.DROPPED
+    assert stale.pk not in sent
+    assert wait_for(lambda: WebhookMessage.objects.filter(state="SENT").count() == 1, timeout=20)
+    assert len(slack.received) == 1
+
+
+def test_two_beats_and_two_workers_still_send_once(celery):
+    _people, _stale, expected = due_while_beat_was_down()
+    celery.worker()
+    celery.worker()
+    celery.beat()
+    celery.beat()
+    assert wait_for(lambda: all_sent(expected)), celery.logs()
+    time.sleep(4)
+    celery.stop_all()
+    sent = celery.sent()
+    assert len(sent) == expected
+    assert set(sent.values()) == {1}
+
+
+def test_a_flushed_broker_loses_nothing(celery):
+    _people, _stale, expected = due_while_beat_was_down()
+    # One tick with no worker running: the rows are created and handed to the broker …
+    notifications_tick()
+    assert expected_rows().filter(email_queued_at__isnull=False).count() == expected
+    # … which then loses everything.
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    celery.worker()
+    celery.beat()
+    assert wait_for(lambda: all_sent(expected)), celery.logs()
+    celery.stop_all()
+    sent = celery.sent()
+    assert len(sent) == expected
+    assert set(sent.values()) == {1}
