@@ -53,6 +53,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SHORT_LINK_BASE_URL = env.str("SHORT_LINK_BASE_URL", default=SITE_URL).rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: it registers the translated fields (each app's translation.py).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -227,6 +229,12 @@ USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nb", _("Norwegian Bokmål"))]
+# Translated content (django-modeltranslation): one column per language above, added by a
+# migration. Readers get their language, else the default language, else any with text.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_FALLBACK_LANGUAGES = tuple(
+    dict.fromkeys([LANGUAGE_CODE, *(code for code, _name in LANGUAGES)])
+)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Team
 from accounts.selectors import teams_managed_by
 from ambassador.networks import CAPTION_LIMITS, Network
+from ambassador.translated import TranslatedFieldsMixin, content_languages, localized, text_in
 from posts.models import ContentStatus, Feed, Topic
 from posts.models.shares import OTHER_NETWORK, SHARE_NETWORK_CHOICES
 from posts.services.content import BULK_ACTIONS
@@ -65,20 +66,22 @@ def caption_field_name(network: str, language: str) -> str:
     return f"caption_{network.lower()}_{language}"
 
 
-class ContentItemForm(forms.Form):
+class ContentItemForm(TranslatedFieldsMixin, forms.Form):
+    """An item with its title and summary in every language side by side (all optional:
+    the link preview fills the default language's where they are left empty)."""
+
+    translated_fields = ("title", "summary")
+    translated_labels = {"title": gettext_lazy("Title"), "summary": gettext_lazy("Summary")}
+    translated_form_fields = {
+        "title": lambda: forms.CharField(
+            max_length=300, help_text=gettext_lazy("Leave empty to take it from the page.")
+        ),
+        "summary": lambda: forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=gettext_lazy("Leave empty to take it from the page."),
+        ),
+    }
     url = ContentUrlField(label=gettext_lazy("URL"))
-    title = forms.CharField(
-        label=gettext_lazy("Title"),
-        max_length=300,
-        required=False,
-        help_text=gettext_lazy("Leave empty to take it from the page."),
-    )
-    summary = forms.CharField(
-        label=gettext_lazy("Summary"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Leave empty to take it from the page."),
-    )
     image = forms.FileField(
         label=gettext_lazy("Image"),
         required=False,
@@ -171,8 +174,11 @@ class ContentItemForm(forms.Form):
         data = self.cleaned_data
         return {
             "url": data["url"],
-            "title": data.get("title") or "",
-            "summary": data.get("summary") or "",
+            "texts": {
+                localized(field, language): (data.get(localized(field, language)) or "").strip()
+                for field in self.translated_fields
+                for language in content_languages()
+            },
             "image": data.get("image"),
             "topics": data.get("topics") or [],
             "target_everyone": bool(data.get("target_everyone")),
@@ -192,8 +198,11 @@ class ContentItemForm(forms.Form):
     def initial_for(cls, item) -> dict:
         initial = {
             "url": item.url,
-            "title": item.title,
-            "summary": item.summary,
+            **{
+                localized(field, language): text_in(item, field, language)
+                for field in cls.translated_fields
+                for language in content_languages()
+            },
             "topics": list(item.topics.all()),
             "target_everyone": item.target_everyone,
             "target_teams": list(item.target_teams.all()),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
@@ -53,6 +53,7 @@ from accounts.notifications import (
 from accounts.selectors import team_descendant_ids
 from accounts.services import audit_record
 from accounts.webhooks import Payload, messages_create
+from ambassador import translated
 from ambassador.networks import Network
 from posts.models import Caption, ContentItem, FeaturedAnnouncement, Share
 
@@ -106,24 +107,42 @@ class LiveItem:
     published_on: dt.datetime
     target_everyone: bool
     team_ids: frozenset[int]
+    titles: dict[str, str] = field(default_factory=dict, compare=False)  # language → title
+
+    def title_for(self, language: str | None) -> str:
+        """The title for a reader of ``language`` (else the default language's)."""
+        for code in translated.reading_order(language or None):
+            if self.titles.get(code):
+                return self.titles[code]
+        return self.title
 
 
 def live_items(*, now: dt.datetime) -> list[LiveItem]:
     """Every live item with its targets, best first (featured, then newest): two queries."""
+    title_columns = translated.localized_fields("title")
     rows = list(
         ContentItem.objects.live(now)
         .annotate(published_on=Coalesce("publish_at", "approved_at", "created_at"))
         .order_by("-featured", "-published_on", "-pk")
-        .values_list("pk", "title", "featured", "published_on", "target_everyone")
+        .values_list("pk", "title", "featured", "published_on", "target_everyone", *title_columns)
     )
     targets: dict[int, set[int]] = defaultdict(set)
     for item_id, team_id in ContentItem.target_teams.through.objects.filter(
         contentitem_id__in=[row[0] for row in rows if not row[4]]
     ).values_list("contentitem_id", "team_id"):
         targets[item_id].add(team_id)
+    languages = translated.content_languages()
     return [
-        LiveItem(pk, title, featured, published_on, everyone, frozenset(targets.get(pk, ())))
-        for pk, title, featured, published_on, everyone in rows
+        LiveItem(
+            pk,
+            title,
+            featured,
+            published_on,
+            everyone,
+            frozenset(targets.get(pk, ())),
+            dict(zip(languages, titles, strict=True)),
+        )
+        for pk, title, featured, published_on, everyone, *titles in rows
     ]
 
 
@@ -264,13 +283,14 @@ def digest_draft(
             "Your digest: %(count)d new things to share",
             len(chosen),
         ) % {"count": len(chosen)}
+        body = "\n".join(item.title_for(person.language) for item in chosen)
     return draft_for(
         person,
         kind=NotificationKind.DIGEST,
         subject="",
         period=period,
         title=title,
-        body="\n".join(item.title for item in chosen),
+        body=body,
         url=reverse("posts:feed"),
         data={"items": [item.pk for item in chosen]},
         expires_at=expires,
@@ -473,13 +493,14 @@ def digest_sample(*, user: User, now: dt.datetime) -> Draft:
             "Your digest: %(count)d new things to share",
             len(chosen),
         ) % {"count": len(chosen)}
+        body = "\n".join(item.title_for(user.language) for item in chosen)
     return Draft(
         recipient_id=user.pk,
         kind=NotificationKind.DIGEST,
         subject=TEST_SUBJECT,
         period="",
         title=title,
-        body="\n".join(item.title for item in chosen),
+        body=body,
         url=reverse("posts:feed"),
         data={"items": [item.pk for item in chosen]},
     )
@@ -532,7 +553,9 @@ def nudge_collect(*, now: dt.datetime) -> int:
             if not chosen:
                 continue
             with in_language_of(person):
-                title = _("Something new to share: %(title)s") % {"title": chosen[0].title}
+                title = _("Something new to share: %(title)s") % {
+                    "title": chosen[0].title_for(person.language)
+                }
                 body = _(
                     "It has been a while since your last share. Colleagues picked these for you."
                 )
@@ -622,6 +645,7 @@ def _announce(announcement_id: int, *, now: dt.datetime) -> int:
             for person in batch:
                 with in_language_of(person):
                     title = _("New featured: %(title)s") % {"title": item.display_title}
+                    body = item.summary[:300]  # in the person's language
                 drafts.append(
                     draft_for(
                         person,
@@ -629,7 +653,7 @@ def _announce(announcement_id: int, *, now: dt.datetime) -> int:
                         subject=subject,
                         period="featured",
                         title=title,
-                        body=item.summary[:300],
+                        body=body,
                         url=url,
                         expires_at=now + dt.timedelta(days=7),
                         now=now,

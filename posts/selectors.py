@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import SocialProfile, Team, User
 from accounts.selectors import user_is_manager, user_team_ids
+from ambassador import translated
 from ambassador.networks import CAPTION_LIMITS, Network
 from posts.models import (
     Caption,
@@ -98,10 +99,13 @@ def feed_items(
         qs = qs.filter(Exists(Caption.objects.filter(item=OuterRef("pk"), network=network)))
     q = (q or "").strip()[:200]
     if q:
+        # The reader's language and the default one: what the reader is shown.
+        languages = [translated.reader_language(), translated.default_language()]
+        captions = Caption.objects.filter(
+            item=OuterRef("pk"), language__in=languages, text__icontains=q
+        )
         qs = qs.filter(
-            Q(title__icontains=q)
-            | Q(summary__icontains=q)
-            | Q(Exists(Caption.objects.filter(item=OuterRef("pk"), text__icontains=q)))
+            translated.search_q(q, ("title", "summary"), languages=languages) | Q(Exists(captions))
         )
     return _with_display(qs, user=user).order_by("-featured", "-published_on", "-pk")
 

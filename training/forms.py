@@ -7,31 +7,48 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from ambassador.forms import SafeForm, SafeModelForm, SafeModelMultipleChoiceField
 from ambassador.networks import Network
+from ambassador.translated import (
+    TranslatedFieldsMixin,
+    content_languages,
+    default_language,
+    localized,
+    localized_fields,
+    text_in,
+)
 from training.models import GuidelineVersion, Lesson, Module, Programme, Question
 
 
-class MissionForm(SafeModelForm):
+class MissionForm(TranslatedFieldsMixin, SafeModelForm):
+    translated_fields = ("mission",)
+    required_fields = ("mission",)
+
     class Meta:
         model = Programme
-        fields = ["mission_en", "mission_nb"]
-        widgets = {
-            "mission_en": forms.Textarea(attrs={"rows": 8}),
-            "mission_nb": forms.Textarea(attrs={"rows": 8}),
+        fields = localized_fields("mission")
+        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in fields}
+        help_texts = {
+            localized("mission", default_language()): _(
+                "Markdown. A few paragraphs on why the programme exists."
+            )
         }
-        help_texts = {"mission_en": _("Markdown. A few paragraphs on why the programme exists.")}
 
 
-class CaptionRulesForm(SafeModelForm):
+class CaptionRulesForm(TranslatedFieldsMixin, SafeModelForm):
+    translated_fields = ("disclosure",)
+
     class Meta:
         model = Programme
         fields = [
-            "disclosure_en",
-            "disclosure_nb",
+            *localized_fields("disclosure"),
             "forbidden_phrases",
             "max_hashtags",
             "max_links",
         ]
         widgets = {"forbidden_phrases": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            name: _("Appended to every caption in this language, e.g. #employee.")
+            for name in localized_fields("disclosure")
+        }
 
     def clean_forbidden_phrases(self):
         lines = [
@@ -41,38 +58,37 @@ class CaptionRulesForm(SafeModelForm):
         return "\n".join(unique)
 
 
-class ProgrammeSettingsForm(SafeModelForm):
+class ProgrammeSettingsForm(TranslatedFieldsMixin, SafeModelForm):
     class Meta:
         model = Programme
         fields = ["sharing_gate_enabled"]
 
 
-class GuidelinesPublishForm(SafeForm):
-    body_en = forms.CharField(
-        label=_("Guidelines (English)"),
-        widget=forms.Textarea(attrs={"rows": 18}),
-        help_text=_("Markdown. Use headings for sections per network."),
-    )
-    body_nb = forms.CharField(
-        label=_("Guidelines (Norwegian)"),
-        widget=forms.Textarea(attrs={"rows": 18}),
-        required=False,
-    )
-    change_summary = forms.CharField(
-        label=_("Change summary"),
-        max_length=300,
-        help_text=_("Required. Tell people in one sentence what changed."),
-    )
+class GuidelinesPublishForm(TranslatedFieldsMixin, SafeForm):
+    translated_fields = ("body", "change_summary")
+    required_fields = ("body", "change_summary")
+    translated_labels = {"body": _("Guidelines"), "change_summary": _("Change summary")}
 
-    change_summary_nb = forms.CharField(
-        label=_("Change summary (Norwegian)"), max_length=300, required=False
-    )
+    translated_form_fields = {
+        "body": lambda: forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 18}),
+            help_text=_("Markdown. Use headings for sections per network."),
+        ),
+        "change_summary": lambda: forms.CharField(
+            max_length=300, help_text=_("Tell people in one sentence what changed.")
+        ),
+    }
 
-    def clean_change_summary(self):
-        summary = " ".join(self.cleaned_data["change_summary"].split())
-        if not summary:
-            raise ValidationError(_("Say in a few words what changed in this version."))
-        return summary
+    def clean(self):
+        data = super().clean()
+        for language in content_languages():
+            name = localized("change_summary", language)
+            if data.get(name):
+                data[name] = " ".join(data[name].split())
+        default = localized("change_summary", default_language())
+        if default in data and not data[default] and default not in self.errors:
+            self.add_error(default, _("Say in a few words what changed in this version."))
+        return data
 
 
 class GuidelineCompareForm(SafeForm):
@@ -105,7 +121,9 @@ def _https_only(value: str) -> None:
         raise ValidationError(_("Use an https:// link."))
 
 
-class ModuleForm(SafeModelForm):
+class ModuleForm(TranslatedFieldsMixin, SafeModelForm):
+    translated_fields = ("title", "summary")
+    required_fields = ("title",)
     teams = SafeModelMultipleChoiceField(
         label=_("Teams"),
         queryset=Team.objects.order_by("name"),
@@ -117,8 +135,7 @@ class ModuleForm(SafeModelForm):
     class Meta:
         model = Module
         fields = [
-            "title",
-            "summary",
+            *localized_fields("title", "summary"),
             "position",
             "audience",
             "is_published",
@@ -128,7 +145,10 @@ class ModuleForm(SafeModelForm):
             "pass_mark",
             "max_attempts",
         ]
-        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in localized_fields("summary")},
+        }
 
     def clean_pass_mark(self):
         value = self.cleaned_data["pass_mark"]
@@ -160,7 +180,9 @@ class ModuleForm(SafeModelForm):
         return data
 
 
-class LessonForm(SafeModelForm):
+class LessonForm(TranslatedFieldsMixin, SafeModelForm):
+    translated_fields = ("title", "body", "image_alt")
+    required_fields = ("title",)
     video_url = forms.URLField(
         label=_("Video link"),
         required=False,
@@ -170,9 +192,14 @@ class LessonForm(SafeModelForm):
 
     class Meta:
         model = Lesson
-        fields = ["title", "position", "body", "image", "image_alt", "video_url"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
-        help_texts = {"body": _("Markdown.")}
+        fields = [
+            *localized_fields("title", "body", "image_alt"),
+            "position",
+            "image",
+            "video_url",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 14}) for name in localized_fields("body")}
+        help_texts = {name: _("Markdown.") for name in localized_fields("body")}
 
     def clean_position(self):
         position = self.cleaned_data["position"]
@@ -201,20 +228,33 @@ class LessonForm(SafeModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("image") and not data.get("image_alt"):
-            self.add_error("image_alt", _("Describe the image for people who cannot see it."))
+        alt = localized("image_alt", default_language())
+        if data.get("image") and not data.get(alt):
+            self.add_error(alt, _("Describe the image for people who cannot see it."))
         return data
 
 
-class QuestionForm(SafeForm):
-    text = forms.CharField(label=_("Question"), max_length=500)
+class QuestionForm(TranslatedFieldsMixin, SafeForm):
+    """A question and its answers in every language side by side. The answers are one per
+    line, in the same order in every language; an asterisk in the default language marks
+    each correct answer."""
+
+    translated_fields = ("text", "answers")
+    required_fields = ("text", "answers")
+    translated_labels = {"text": _("Question"), "answers": _("Answers")}
+
+    translated_form_fields = {
+        "text": lambda: forms.CharField(max_length=500),
+        "answers": lambda: forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 6}),
+            help_text=_(
+                "One answer per line, in the same order in every language. "
+                "Start each correct answer with an asterisk (*)."
+            ),
+        ),
+    }
     kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
     position = forms.IntegerField(label=_("Position"), min_value=0, required=False)
-    answers = forms.CharField(
-        label=_("Answers"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("One answer per line. Start each correct answer with an asterisk (*)."),
-    )
 
     def __init__(self, *args, module: Module, question: Question | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,36 +274,68 @@ class QuestionForm(SafeForm):
 
     def clean(self):
         data = super().clean()
-        raw = data.get("answers")
+        default = default_language()
+        default_field = localized("answers", default)
+        raw = data.get(default_field)
         kind = data.get("kind")
-        if raw is None or kind is None:
+        if not raw or kind is None:
             return data
-        parsed = []
-        for line in raw.splitlines():
-            line = line.strip()
-            if not line:
-                continue
-            correct = line.startswith("*")
-            text = line.lstrip("*").strip()
-            if text:
-                parsed.append((text[:300], correct))
+        parsed = _parse_answer_lines(raw)
         correct = sum(1 for _t, ok in parsed if ok)
         if len(parsed) < 2:
-            self.add_error("answers", _("A question needs at least two answers."))
+            self.add_error(default_field, _("A question needs at least two answers."))
         elif correct == 0:
-            self.add_error("answers", _("Mark at least one answer as correct."))
+            self.add_error(default_field, _("Mark at least one answer as correct."))
         elif kind == Question.Kind.SINGLE and correct != 1:
-            self.add_error("answers", _("A single-choice question has exactly one correct answer."))
-        data["parsed_answers"] = parsed
+            self.add_error(
+                default_field, _("A single-choice question has exactly one correct answer.")
+            )
+        answers = [({default: text}, ok) for text, ok in parsed]
+        for language in content_languages():
+            if language == default:
+                continue
+            name = localized("answers", language)
+            lines = _parse_answer_lines(data.get(name) or "")
+            if lines and len(lines) != len(parsed):
+                self.add_error(
+                    name,
+                    _("Give as many answers as in the default language, in the same order."),
+                )
+                continue
+            for (texts, _ok), (text, _marked) in zip(answers, lines, strict=False):
+                texts[language] = text
+        data["parsed_answers"] = answers
+        data["texts"] = {
+            localized("text", language): data.get(localized("text", language)) or ""
+            for language in content_languages()
+        }
         return data
 
 
+def _parse_answer_lines(raw: str) -> list[tuple[str, bool]]:
+    parsed = []
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        correct = line.startswith("*")
+        text = line.lstrip("*").strip()
+        if text:
+            parsed.append((text[:300], correct))
+    return parsed
+
+
 def question_initial(question: Question) -> dict:
-    return {
-        "text": question.text,
-        "kind": question.kind,
-        "position": question.position,
-        "answers": "\n".join(
-            ("* " if a.is_correct else "") + a.text for a in question.answers.order_by("id")
-        ),
-    }
+    answers = list(question.answers.order_by("id"))
+    initial = {"kind": question.kind, "position": question.position}
+    default = default_language()
+    for language in content_languages():
+        initial[localized("text", language)] = text_in(question, "text", language)
+        lines = [
+            ("* " if a.is_correct and language == default else "") + text_in(a, "text", language)
+            for a in answers
+        ]
+        initial[localized("answers", language)] = (
+            "\n".join(lines) if any(text_in(a, "text", language) for a in answers) else ""
+        )
+    return initial

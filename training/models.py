@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ambassador import translated
+
 PROGRAMME_ID = 1
 
 # Unambiguous upper-case letters and digits (no 0/O, 1/I/L) for codes people type in.
@@ -24,8 +26,8 @@ def new_verification_code() -> str:
 class Programme(models.Model):
     """The one programme row (id 1): mission, caption rules and the sharing gate switch."""
 
-    mission_en = models.TextField(_("mission (English)"), blank=True)
-    mission_nb = models.TextField(_("mission (Norwegian)"), blank=True)
+    # Translated (training/translation.py): mission_en, mission_nb, disclosure_en, …
+    mission = models.TextField(_("mission"), blank=True)
     sharing_gate_enabled = models.BooleanField(
         _("sharing gate"),
         default=False,
@@ -34,17 +36,11 @@ class Programme(models.Model):
             "required modules before they can share."
         ),
     )
-    disclosure_en = models.CharField(
-        _("disclosure (English)"),
+    disclosure = models.CharField(
+        _("disclosure"),
         max_length=100,
         blank=True,
         help_text=_("Appended to every caption, e.g. #employee."),
-    )
-    disclosure_nb = models.CharField(
-        _("disclosure (Norwegian)"),
-        max_length=100,
-        blank=True,
-        help_text=_("Appended to every caption, e.g. #ansatt."),
     )
     forbidden_phrases = models.TextField(
         _("forbidden words and phrases"), blank=True, help_text=_("One per line.")
@@ -67,15 +63,11 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return str(_("Programme"))
 
-    def mission_for(self, language: str) -> str:
-        if language == "nb" and self.mission_nb.strip():
-            return self.mission_nb
-        return self.mission_en or self.mission_nb
+    def mission_for(self, language: str | None = None) -> str:
+        return translated.read(self, "mission", language)
 
-    def disclosure_for(self, language: str) -> str:
-        if language == "nb" and self.disclosure_nb.strip():
-            return self.disclosure_nb.strip()
-        return (self.disclosure_en or self.disclosure_nb).strip()
+    def disclosure_for(self, language: str | None = None) -> str:
+        return translated.read(self, "disclosure", language).strip()
 
     def forbidden_phrase_list(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.forbidden_phrases.splitlines() if line.strip())
@@ -90,12 +82,9 @@ class GuidelineVersion(models.Model):
     """One published version of the posting guidelines. Versions are never edited."""
 
     number = models.PositiveIntegerField(_("version"))
-    body_en = models.TextField(_("guidelines (English)"))
-    body_nb = models.TextField(_("guidelines (Norwegian)"), blank=True)
+    # Translated (training/translation.py): body_en, body_nb, change_summary_en, …
+    body = models.TextField(_("guidelines"))
     change_summary = models.CharField(_("change summary"), max_length=300)
-    change_summary_nb = models.CharField(
-        _("change summary (Norwegian)"), max_length=300, blank=True
-    )
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -121,15 +110,11 @@ class GuidelineVersion(models.Model):
     def __str__(self) -> str:
         return str(_("Guidelines version %(number)d") % {"number": self.number})
 
-    def summary_for(self, language: str) -> str:
-        if language == "nb" and self.change_summary_nb.strip():
-            return self.change_summary_nb
-        return self.change_summary
+    def summary_for(self, language: str | None = None) -> str:
+        return translated.read(self, "change_summary", language)
 
-    def body_for(self, language: str) -> str:
-        if language == "nb" and self.body_nb.strip():
-            return self.body_nb
-        return self.body_en
+    def body_for(self, language: str | None = None) -> str:
+        return translated.read(self, "body", language)
 
 
 class GuidelineAcknowledgement(models.Model):

@@ -15,6 +15,7 @@ from accounts.audit import AuditAction
 from accounts.models import User
 from accounts.notifications import draft_for, notifications_create, with_delivery
 from accounts.services import audit_record
+from ambassador import translated
 from training import tasks  # tasks imports this module too: use tasks.<name> at call time only
 from training.models import (
     PROGRAMME_ID,
@@ -48,11 +49,8 @@ class QuizRejected(TrainingError):
 # --- Programme: mission, caption rules, settings ---------------------------------------------
 
 PROGRAMME_FIELDS = {
-    "mission_en",
-    "mission_nb",
+    *translated.localized_fields("mission", "disclosure"),
     "sharing_gate_enabled",
-    "disclosure_en",
-    "disclosure_nb",
     "forbidden_phrases",
     "max_hashtags",
     "max_links",
@@ -70,7 +68,7 @@ def programme_update(*, by: User, **changes) -> Programme:
     for key, value in changes.items():
         setattr(programme, key, value)
     programme.updated_at = timezone.now()
-    programme.save()
+    translated.save_in_default_language(programme)
     if changed:
         audit_record(
             actor=by,
@@ -84,32 +82,40 @@ def programme_update(*, by: User, **changes) -> Programme:
 # --- Guidelines ------------------------------------------------------------------------------
 
 
+GUIDELINE_TEXTS = set(translated.localized_fields("body", "change_summary"))
+
+
 @transaction.atomic
-def guidelines_publish(
-    *,
-    by: User,
-    body_en: str,
-    body_nb: str = "",
-    change_summary: str,
-    change_summary_nb: str = "",
-) -> GuidelineVersion:
-    """Publish a new guidelines version; everyone is asked to acknowledge it again."""
-    change_summary = " ".join(change_summary.split())
-    if not change_summary:
+def guidelines_publish(*, by: User, change_summary: str = "", **texts: str) -> GuidelineVersion:
+    """Publish a new guidelines version; everyone is asked to acknowledge it again.
+
+    ``texts`` are the body and change summary per language (``body_en``,
+    ``change_summary_nb``, …); the default language's are required. ``change_summary``
+    alone is the default language's summary.
+    """
+    unknown = set(texts) - GUIDELINE_TEXTS
+    if unknown:
+        raise ValueError(f"Unknown guideline texts: {sorted(unknown)}")
+    default = translated.default_language()
+    summaries = {
+        language: " ".join(texts.get(translated.localized("change_summary", language), "").split())
+        for language in translated.content_languages()
+    }
+    if change_summary:
+        summaries[default] = " ".join(change_summary.split())
+    if not summaries[default]:
         raise TrainingError(_("Say in a few words what changed in this version."))
-    if not body_en.strip():
+    if not texts.get(translated.localized("body", default), "").strip():
         raise TrainingError(_("The guidelines text cannot be empty."))
     # Serialise publishers: the number is the next one, exactly once.
     Programme.objects.select_for_update().get_or_create(pk=PROGRAMME_ID)
     last = GuidelineVersion.objects.aggregate(n=Max("number"))["n"] or 0
-    version = GuidelineVersion.objects.create(
-        number=last + 1,
-        body_en=body_en,
-        body_nb=body_nb,
-        change_summary=change_summary,
-        change_summary_nb=" ".join(change_summary_nb.split()),
-        published_by=by,
-    )
+    version = GuidelineVersion(number=last + 1, published_by=by)
+    for language in translated.content_languages():
+        body_field = translated.localized("body", language)
+        setattr(version, body_field, texts.get(body_field, ""))
+        setattr(version, translated.localized("change_summary", language), summaries[language])
+    translated.save_in_default_language(version)
     audit_record(
         actor=by,
         action=AuditAction.GUIDELINES_PUBLISHED,
@@ -129,7 +135,7 @@ def _announcement(version: GuidelineVersion, language: str) -> tuple[str, str]:
     with translation.override(language):
         title = _("New posting guidelines (version %(number)d)") % {"number": version.number}
         body = _("What changed: %(summary)s Please read and acknowledge them.") % {
-            "summary": version.summary_for(translation.get_language() or "")
+            "summary": version.summary_for(language)
         }
     return title[:200], body
 
@@ -217,7 +223,7 @@ def guidelines_acknowledge(
 @transaction.atomic
 def module_save(*, by: User, module: Module, teams: Sequence | None = None) -> Module:
     """Create or update a module from a validated (unsaved) instance."""
-    module.save()
+    translated.save_in_default_language(module)
     if teams is not None:
         module.teams.set(teams)
     audit_record(
@@ -234,7 +240,7 @@ def lesson_save(*, by: User, lesson: Lesson) -> Lesson:
     if lesson.pk is None and not lesson.position:
         last = Lesson.objects.filter(module=lesson.module).aggregate(n=Max("position"))["n"]
         lesson.position = (last or 0) + 1
-    lesson.save()
+    translated.save_in_default_language(lesson)
     audit_record(
         actor=by,
         action=AuditAction.SETTINGS_CHANGED,
@@ -244,16 +250,31 @@ def lesson_save(*, by: User, lesson: Lesson) -> Lesson:
     return lesson
 
 
+def _answer_texts(text: str | Mapping[str, str]) -> dict[str, str]:
+    """An answer's text per language; a plain string is the default language's."""
+    if isinstance(text, str):
+        return {translated.default_language(): text}
+    return dict(text)
+
+
 @transaction.atomic
 def question_save(
     *,
     by: User,
     question: Question,
-    answers: Sequence[tuple[str, bool]],
+    answers: Sequence[tuple[str | Mapping[str, str], bool]],
 ) -> Question:
-    """Create or replace a question and its answers. ``answers`` are (text, is_correct)."""
-    correct = sum(1 for _text, ok in answers if ok)
-    if len(answers) < 2:
+    """Create or replace a question and its answers.
+
+    ``answers`` are (text, is_correct), the text per language (language → text) or the
+    default language's alone; every answer needs the default language's text.
+    """
+    default = translated.default_language()
+    texts = [(_answer_texts(text), ok) for text, ok in answers]
+    if any(not by_language.get(default, "").strip() for by_language, _ok in texts):
+        raise TrainingError(_("Every answer needs a text in the default language."))
+    correct = sum(1 for _text, ok in texts if ok)
+    if len(texts) < 2:
         raise TrainingError(_("A question needs at least two answers."))
     if correct == 0:
         raise TrainingError(_("Mark at least one answer as correct."))
@@ -262,11 +283,16 @@ def question_save(
     if question.pk is None and not question.position:
         last = Question.objects.filter(module=question.module).aggregate(n=Max("position"))["n"]
         question.position = (last or 0) + 1
-    question.save()
+    translated.save_in_default_language(question)
     question.answers.all().delete()
-    Answer.objects.bulk_create(
-        [Answer(question=question, text=text, is_correct=ok) for text, ok in answers]
-    )
+    rows = []
+    for by_language, ok in texts:
+        answer = Answer(question=question, is_correct=ok, text=by_language[default])
+        for language in translated.content_languages():
+            setattr(answer, translated.localized("text", language), by_language.get(language, ""))
+        rows.append(answer)
+    with translation.override(default):  # the untranslated column: the default language's
+        Answer.objects.bulk_create(rows)
     audit_record(
         actor=by,
         action=AuditAction.SETTINGS_CHANGED,

@@ -22,6 +22,16 @@ TOPICS = [
     ("events", "Events"),
 ]
 
+TOPICS_NB = {
+    "company-news": "Nytt fra selskapet",
+    "climate": "Klima og energi",
+    "hiring": "Vi ansetter",
+    "customers": "Kundehistorier",
+    "engineering": "Teknologi",
+    "culture": "Kultur",
+    "events": "Arrangementer",
+}
+
 # slug, topic, target team slugs (empty: everyone), featured, title, summary,
 # LinkedIn (en, nb), short caption for X/Mastodon/Bluesky (en, nb)
 ITEMS = [
@@ -147,6 +157,55 @@ ITEMS = [
      "One of Norway's best workplaces 2026.", "En av Norges beste arbeidsplasser 2026."),
 ]  # fmt: skip
 
+# The Norwegian title and summary of each item above, below and of the suggestion.
+NORWEGIAN = {
+    "annual-report-2026": ("Årsrapporten for 2026", "Vekst, nytt kontor i Bergen og 40 nye kolleger."),
+    "wind-farm-fosen": ("Strøm til 20 000 hjem fra Fosen", "Programvaren vår balanserer nå produksjonen i Fosen vindpark."),
+    "hiring-backend": ("Vi ansetter backend-utviklere", "Python, PostgreSQL og masse vinddata."),
+    "customer-hafslund": ("Slik kuttet en nettoperatør strømbruddene med 30 %", "En kundehistorie om prediktivt vedlikehold."),
+    "tech-blog-postgres": ("PostgreSQL med en milliard målinger", "Partisjonering, BRIN-indekser og hva vi lærte."),
+    "culture-friday": ("Fredagene er for læring", "Hver fredag ettermiddag er satt av til kurs, foredrag og sideprosjekter."),
+    "event-arendal": ("Møt oss på Arendalsuka", "Paneldebatt om energiomstillingen onsdag kl. 14.00."),
+    "sales-kickoff": ("Salgskickoff: vårt beste kvartal så langt", "Tredje kvartal endte med 12 nye kunder."),
+    "marketing-brand": ("Ny profil for merkevaren vår", "Ny logo, nye farger, samme mål."),
+    "people-parental": ("Full lønn i foreldrepermisjon, for alle", "Den nye ordningen vår for foreldrepermisjon."),
+    "climate-report": ("Klimaregnskapet for 2026", "Utslippene er 18 % lavere enn i fjor."),
+    "customer-tromso": ("Overskuddsvarme varmer Tromsø", "Fjernvarme fra et datasenter."),
+    "engineering-open-source": ("Prognosebiblioteket vårt er åpen kildekode", "Apache-lisens, på GitHub."),
+    "hiring-summer": ("Sommerjobber 2027", "Ti betalte sommerjobber for studenter."),
+    "event-meetup": ("Oslo Python-meetup hos oss", "Foredrag om datapipelines, pizza inkludert."),
+    "customer-success-nps": ("Kundetilfredsheten har aldri vært høyere", "NPS 62 dette kvartalet."),
+    "culture-volunteer": ("En dag med strandrydding", "80 kolleger samlet 400 kg plast."),
+    "company-bergen-office": ("Det nye Bergen-kontoret er åpnet", "Plass til 60 personer ved Bryggen."),
+    "climate-solar": ("Solceller på alle tak vi eier", "Alle byggene våre produserer nå solstrøm."),
+    "engineering-security": ("ISO 27001-sertifisert", "Informasjonssikkerheten vår er nå sertifisert."),
+    "customer-ferry": ("Elfergene lader smartere", "Ladeplaner som sparer 12 % energi."),
+    "hiring-sales": ("Bli med i salgsteamet vårt", "Kundeansvarlige i Oslo og Stockholm."),
+    "event-webinar": ("Webinar: fleksibilitetsmarkeder forklart", "45 minutter, gratis, på engelsk."),
+    "culture-mentoring": ("Mentor til alle nyansatte", "Alle får en mentor fra første dag."),
+    "company-partnership": ("Partnerskap med et nordisk energiselskap", "Femårig avtale signert."),
+    "climate-batteries": ("Nytt liv for elbilbatterier", "Gamle bilbatterier blir energilager i strømnettet."),
+    "engineering-accessibility": ("Appene våre oppfyller nå WCAG 2.2 AA", "Tilgjengelighetsrevisjonen er bestått."),
+    "customer-farm": ("En melkegård som selger strøm", "Biogass fra gjødsel går ut på strømnettet."),
+    "people-survey": ("Medarbeiderundersøkelsen: 4,5 av 5", "Takk til alle som svarte."),
+    "company-award": ("Kåret til en av Norges beste arbeidsplasser", "Great Place to Work 2026."),
+    "draft-heat-pumps": ("Varmepumper på alle skoler", "Et pilotprosjekt med tre kommuner."),
+    "draft-podcast": ("Den nye podkasten vår: Strømprat", "Første episode handler om balansering av strømnettet."),
+    "draft-hackathon": ("Hackathon: 24 timer med energidata", "Åpent for studenter og ansatte."),
+    "suggestion-industry-report": ("Nordisk energiutsikt 2027", "En uavhengig rapport som nevner prognosearbeidet vårt."),
+}  # fmt: skip
+
+
+def _texts(slug: str, title: str, summary: str) -> dict[str, str]:
+    title_nb, summary_nb = NORWEGIAN[slug]
+    return {
+        "title_en": title,
+        "title_nb": title_nb,
+        "summary_en": summary,
+        "summary_nb": summary_nb,
+    }
+
+
 IN_REVIEW = [
     (
         "draft-heat-pumps",
@@ -173,7 +232,9 @@ def build() -> None:
     now = timezone.now()
     topics = {}
     for slug, name in TOPICS:
-        topics[slug], _created = Topic.objects.update_or_create(slug=slug, defaults={"name": name})
+        topics[slug], _created = Topic.objects.update_or_create(
+            slug=slug, defaults={"name_en": name, "name_nb": TOPICS_NB[slug]}
+        )
     teams = {team.slug: team for team in Team.objects.all()}
     admin = User.objects.filter(email="admin@example.com").first()
     manager = User.objects.filter(email="manager@example.com").first()
@@ -186,8 +247,7 @@ def build() -> None:
             slug=slug,
             defaults={
                 "url": f"https://example.com/news/{slug}",
-                "title": title,
-                "summary": summary,
+                **_texts(slug, title, summary),
                 "status": ContentStatus.APPROVED,
                 "featured": featured,
                 "target_everyone": not team_slugs,
@@ -220,8 +280,7 @@ def build() -> None:
             slug=slug,
             defaults={
                 "url": f"https://example.com/news/{slug}",
-                "title": title,
-                "summary": summary,
+                **_texts(slug, title, summary),
                 "status": ContentStatus.IN_REVIEW,
                 "created_by": manager,
             },
@@ -232,8 +291,11 @@ def build() -> None:
         slug="suggestion-industry-report",
         defaults={
             "url": "https://example.com/industry/nordic-energy-outlook",
-            "title": "Nordic energy outlook 2027",
-            "summary": "An independent report that mentions our forecasting work.",
+            **_texts(
+                "suggestion-industry-report",
+                "Nordic energy outlook 2027",
+                "An independent report that mentions our forecasting work.",
+            ),
             "status": ContentStatus.IN_REVIEW,
             "created_by": employee,
             "suggested_by": employee,

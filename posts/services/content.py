@@ -8,7 +8,7 @@ expected failure.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -25,6 +25,7 @@ from accounts.audit import AuditAction
 from accounts.models import Team, User
 from accounts.selectors import teams_managed_by
 from accounts.services import audit_record, notification_create
+from ambassador import translated
 from posts.models import Caption, ContentItem, ContentStatus, Topic
 from posts.selectors import user_can_curate
 from posts.tracked_links import tracked_links_forget
@@ -170,6 +171,38 @@ def _notify_outcome(item: ContentItem, *, title, body="") -> None:
 # --- Content items ---------------------------------------------------------------------------
 
 
+ITEM_TEXTS = set(translated.localized_fields("title", "summary"))
+
+
+def _item_texts(
+    *, title: str | None, summary: str | None, texts: Mapping[str, str] | None
+) -> dict[str, str]:
+    """The title and summary per language column; the plain ones are the default language's
+    (None: unchanged)."""
+    unknown = set(texts or {}) - ITEM_TEXTS
+    if unknown:
+        raise ValueError(f"Unknown item texts: {sorted(unknown)}")
+    default = translated.default_language()
+    result = {}
+    if title is not None:
+        result[translated.localized("title", default)] = title
+    if summary is not None:
+        result[translated.localized("summary", default)] = summary
+    result.update(texts or {})
+    return {name: (text or "").strip() for name, text in result.items()}
+
+
+def _apply_texts(item: ContentItem, texts: Mapping[str, str]) -> None:
+    for name, text in texts.items():
+        setattr(item, name, text)
+
+
+def _slug_source(texts: Mapping[str, str]) -> str:
+    default = translated.default_language()
+    names = [translated.localized("title", default), *translated.localized_fields("title")]
+    return next((texts[name] for name in names if texts.get(name)), "")
+
+
 @transaction.atomic
 def content_create(
     *,
@@ -187,18 +220,22 @@ def content_create(
     featured: bool = False,
     captions: dict[tuple[str, str], str] | None = None,
     submit: bool = False,
+    texts: Mapping[str, str] | None = None,
 ) -> ContentItem:
-    """A curator adds an item (a draft, or straight into review with ``submit``)."""
+    """A curator adds an item (a draft, or straight into review with ``submit``).
+
+    ``title`` and ``summary`` are the default language's; ``texts`` gives them per language
+    (``title_nb``, ``summary_en``, …) and wins over them.
+    """
     curator_require(user=by)
+    texts = _item_texts(title=title, summary=summary, texts=texts)
     captions = captions or {}
     target_teams = list(target_teams)
     url = content_url_clean(url)
     _check_item(by, publish_at, expire_at, captions, target_everyone, target_teams, image)
     item = ContentItem(
         url=url,
-        slug=content_slug_new(title or urlsplit(url).hostname or ""),
-        title=title.strip(),
-        summary=summary.strip(),
+        slug=content_slug_new(_slug_source(texts) or urlsplit(url).hostname or ""),
         target_everyone=target_everyone,
         publish_at=publish_at,
         expire_at=expire_at,
@@ -207,9 +244,10 @@ def content_create(
         status=ContentStatus.IN_REVIEW if submit else ContentStatus.DRAFT,
         created_by=by,
     )
+    _apply_texts(item, texts)
     if image is not None:
         content_image_store(item, image)
-    item.save()
+    translated.save_in_default_language(item)
     item.topics.set(topics)
     item.target_teams.set([] if target_everyone else target_teams)
     _set_captions(item, captions)
@@ -225,8 +263,8 @@ def content_update(
     item: ContentItem,
     by: User,
     url: str,
-    title: str,
-    summary: str = "",
+    title: str | None = None,
+    summary: str | None = None,
     image: bytes | None = None,
     remove_image: bool = False,
     topics: Iterable[Topic] = (),
@@ -237,9 +275,15 @@ def content_update(
     caption_editable: bool = True,
     featured: bool = False,
     captions: dict[tuple[str, str], str] | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> ContentItem:
-    """A curator edits an item; the workflow status does not change."""
+    """A curator edits an item; the workflow status does not change.
+
+    ``title`` and ``summary`` are the default language's; ``texts`` gives them per language
+    and wins over them. A language left out of ``texts`` keeps its text.
+    """
     curator_require(user=by, item=item)
+    texts = _item_texts(title=title, summary=summary, texts=texts)
     if item.status == ContentStatus.ARCHIVED:
         raise ContentTransitionError(_("Archived items cannot be edited."))
     captions = captions or {}
@@ -252,14 +296,15 @@ def content_update(
         managed = teams_managed_by(user=by).values_list("id", flat=True)
         target_teams += list(item.target_teams.exclude(id__in=managed))
     url_changed = item.url != url
-    item.url, item.title, item.summary = url, title.strip(), summary.strip()
+    item.url = url
+    _apply_texts(item, texts)
     item.target_everyone, item.publish_at, item.expire_at = target_everyone, publish_at, expire_at
     item.caption_editable, item.featured = caption_editable, featured
     if image is not None:
         content_image_store(item, image)
     elif remove_image:
         item.image, item.image_source_url = "", ""
-    item.save()
+    translated.save_in_default_language(item)
     item.topics.set(topics)
     item.target_teams.set([] if target_everyone else target_teams)
     _set_captions(item, captions)

@@ -114,7 +114,7 @@ def test_library_curate_find_and_suggest(
     page.goto(f"{live_server.url}/library/review/")
     page.get_by_role("link", name="https://example.com/award").click()
     page.get_by_role("link", name="Edit").first.click()
-    page.fill("#id_title", "Regional innovation award")
+    page.fill("#id_title_en", "Regional innovation award")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.locator(".library-meta .tag").first).to_have_text("Approved")

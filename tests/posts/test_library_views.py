@@ -221,7 +221,7 @@ def denied_events(user):
         ("item_reject", "post", {"reason": "Off-brand"}),
         ("item_request_changes", "post", {"note": "Shorter"}),
         ("item_edit", "get", {}),
-        ("item_edit", "post", {"url": "https://evil.example", "title": "Hijacked"}),
+        ("item_edit", "post", {"url": "https://evil.example", "title_en": "Hijacked"}),
         ("item_preview", "get", {}),
         ("item_archive", "post", {}),
         ("item_submit", "post", {}),
@@ -330,7 +330,7 @@ def test_item_create_view_saves_and_submits(client, personas):
         reverse("posts:item_create"),
         {
             "url": "https://example.com/launch",
-            "title": "Launch",
+            "title_en": "Launch",
             "topics": [topic.pk],
             "target_everyone": "on",
             "caption_editable": "on",
@@ -351,7 +351,7 @@ def test_item_create_view_ignores_extra_status_field(client, personas):
         reverse("posts:item_create"),
         {
             "url": "https://example.com/x",
-            "title": "X",
+            "title_en": "X",
             "target_everyone": "on",
             "status": "APPROVED",
             "approved_by": personas.admin.pk,
@@ -378,7 +378,7 @@ def test_item_create_view_ignores_extra_status_field(client, personas):
 )
 def test_item_create_view_bad_input(client, personas, data, field, message):
     client.force_login(personas.manager_a)
-    payload = {"url": "https://example.com/x", "title": "X", "target_everyone": "on", **data}
+    payload = {"url": "https://example.com/x", "title_en": "X", "target_everyone": "on", **data}
     response = client.post(reverse("posts:item_create"), payload)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
@@ -392,7 +392,7 @@ def test_item_create_view_rejects_fake_image(client, personas):
     upload = SimpleUploadedFile("cat.png", b"<svg onload=alert(1)>", content_type="image/png")
     response = client.post(
         reverse("posts:item_create"),
-        {"url": "https://example.com/x", "title": "X", "target_everyone": "on", "image": upload},
+        {"url": "https://example.com/x", "title_en": "X", "target_everyone": "on", "image": upload},
     )
     assert (
         "Image: the file is not a JPEG, PNG, GIF or WebP image."
@@ -410,7 +410,7 @@ def test_item_create_view_rejects_large_image(client, personas, settings):
     )
     response = client.post(
         reverse("posts:item_create"),
-        {"url": "https://example.com/x", "title": "X", "target_everyone": "on", "image": upload},
+        {"url": "https://example.com/x", "title_en": "X", "target_everyone": "on", "image": upload},
     )
     assert "Image: the file is larger than 5 MB." in response.context["form"].errors["image"]
     assert ContentItem.objects.count() == 0
@@ -426,7 +426,7 @@ def test_item_form_refuses_large_upload_before_reading_it(personas):
     upload = Unreadable("big.png", b"tiny", content_type="image/png")
     upload.size = 5 * 1024 * 1024 + 1
     form = ContentItemForm(
-        {"url": "https://example.com/x", "title": "X", "target_everyone": "on"},
+        {"url": "https://example.com/x", "title_en": "X", "target_everyone": "on"},
         {"image": upload},
         user=personas.manager_a,
     )
@@ -441,7 +441,7 @@ def test_item_create_view_accepts_real_image(client, personas):
     upload = SimpleUploadedFile("pic.png", make_png(), content_type="image/png")
     client.post(
         reverse("posts:item_create"),
-        {"url": "https://example.com/x", "title": "X", "target_everyone": "on", "image": upload},
+        {"url": "https://example.com/x", "title_en": "X", "target_everyone": "on", "image": upload},
     )
     assert ContentItem.objects.get().image.name.endswith(".png")
 
@@ -505,7 +505,7 @@ def test_item_edit_view_changes_title(client, personas):
     client.force_login(personas.manager_a)
     client.post(
         reverse("posts:item_edit", args=[item.pk]),
-        {"url": item.url, "title": "After", "target_everyone": "on"},
+        {"url": item.url, "title_en": "After", "target_everyone": "on"},
     )
     item.refresh_from_db()
     assert item.title == "After"

@@ -13,8 +13,8 @@ from training.models import GuidelineVersion, Module, Question
 pytestmark = pytest.mark.django_db
 
 HUGE = "99999999999999999999"
-MODULE = {"title": "Rules", "position": "1", "audience": "EVERYONE", "pass_mark": "80"}
-GUIDELINES = {"body_en": "# Rules", "change_summary": "First rules"}
+MODULE = {"title_en": "Rules", "position": "1", "audience": "EVERYONE", "pass_mark": "80"}
+GUIDELINES = {"body_en": "# Rules", "change_summary_en": "First rules"}
 
 
 def _post_module(client, personas, **changes):
@@ -77,14 +77,14 @@ def test_module_teams_with_an_impossible_id_is_refused(client, personas, value):
 
 
 def test_module_title_with_nul_is_refused(client, personas):
-    response = _post_module(client, personas, title="Ru\x00les")
-    assert response.context["form"].errors["title"] == ["Null characters are not allowed."]
+    response = _post_module(client, personas, title_en="Ru\x00les")
+    assert response.context["form"].errors["title_en"] == ["Null characters are not allowed."]
     assert Module.objects.count() == 0
 
 
 def test_module_summary_of_100000_characters_is_refused(client, personas):
-    response = _post_module(client, personas, summary="x" * 100_000)
-    assert response.context["form"].errors["summary"] == [
+    response = _post_module(client, personas, summary_en="x" * 100_000)
+    assert response.context["form"].errors["summary_en"] == [
         "Ensure this value has at most 50000 characters (it has 100000)."
     ]
     assert Module.objects.count() == 0
@@ -104,7 +104,7 @@ def test_module_summary_of_100000_characters_is_refused(client, personas):
             "Ensure this value has at most 50000 characters (it has 100000).",
         ),
         ("body_en", "Rules\x00", "Null characters are not allowed."),
-        ("change_summary", "New\x00", "Null characters are not allowed."),
+        ("change_summary_en", "New\x00", "Null characters are not allowed."),
     ],
 )
 def test_guidelines_hostile_text_is_refused(client, personas, field, value, error):
@@ -129,7 +129,7 @@ def test_question_position_beyond_the_column_is_refused(client, personas, value)
     client.force_login(personas.admin)
     response = client.post(
         reverse("training:manage_question_new", args=[module.pk]),
-        {"text": "Which?", "kind": "SINGLE", "position": value, "answers": "*a\nb"},
+        {"text_en": "Which?", "kind": "SINGLE", "position": value, "answers_en": "*a\nb"},
     )
     assert response.context["form"].errors["position"] == [
         "Ensure this value is less than or equal to 2147483647."
@@ -176,12 +176,12 @@ def _forms(module: Module, team) -> dict[str, tuple[str, str, dict]]:
         "lesson": (
             "post",
             reverse("training:manage_lesson_new", args=[module.pk]),
-            {"title": "L", "position": "7", "body": "x", "video_url": "https://v.example/1"},
+            {"title_en": "L", "position": "7", "body_en": "x", "video_url": "https://v.example/1"},
         ),
         "question": (
             "post",
             reverse("training:manage_question_new", args=[module.pk]),
-            {"text": "Which?", "kind": "SINGLE", "position": "9", "answers": "*a\nb"},
+            {"text_en": "Which?", "kind": "SINGLE", "position": "9", "answers_en": "*a\nb"},
         ),
         "caption check": (
             "post",

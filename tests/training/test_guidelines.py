@@ -44,7 +44,7 @@ def test_manage_guidelines_post_publishes_version(client, personas):
     client.force_login(personas.admin)
     response = client.post(
         reverse("training:manage_guidelines"),
-        {"body_en": "# Rules", "body_nb": "# Regler", "change_summary": "First rules"},
+        {"body_en": "# Rules", "body_nb": "# Regler", "change_summary_en": "First rules"},
     )
     version = GuidelineVersion.objects.get()
     assert response.status_code == 302
@@ -58,17 +58,17 @@ def test_manage_guidelines_post_publishes_version(client, personas):
 def test_manage_guidelines_post_without_summary_shows_error(client, personas):
     client.force_login(personas.admin)
     response = client.post(
-        reverse("training:manage_guidelines"), {"body_en": "# Rules", "change_summary": ""}
+        reverse("training:manage_guidelines"), {"body_en": "# Rules", "change_summary_en": ""}
     )
     assert response.status_code == 200
-    assert "change_summary" in response.context["form"].errors
+    assert "change_summary_en" in response.context["form"].errors
     assert GuidelineVersion.objects.count() == 0
 
 
 def test_manage_guidelines_employee_is_forbidden(client, personas):
     client.force_login(personas.employee)
     response = client.post(
-        reverse("training:manage_guidelines"), {"body_en": "x", "change_summary": "y"}
+        reverse("training:manage_guidelines"), {"body_en": "x", "change_summary_en": "y"}
     )
     assert response.status_code == 403
     assert GuidelineVersion.objects.count() == 0
@@ -255,7 +255,7 @@ def test_programme_page_guidelines_and_mission_payloads_are_inert(client, person
     client.force_login(personas.admin)
     published = client.post(
         reverse("training:manage_guidelines"),
-        {"body_en": f"## Rules\n\n{payload}", "change_summary": "Payload"},
+        {"body_en": f"## Rules\n\n{payload}", "change_summary_en": "Payload"},
     )
     saved = client.post(
         reverse("training:manage_mission"), {"mission_en": f"Our mission\n\n{payload}"}

@@ -475,7 +475,7 @@ def test_module_form_creates_required_module_for_a_team(client, personas):
     response = client.post(
         reverse("training:manage_module_new"),
         {
-            "title": "Rules",
+            "title_en": "Rules",
             "position": "1",
             "audience": "EVERYONE",
             "is_published": "on",
@@ -496,7 +496,7 @@ def test_module_form_both_due_rules_is_refused(client, personas):
     response = client.post(
         reverse("training:manage_module_new"),
         {
-            "title": "Rules",
+            "title_en": "Rules",
             "position": "1",
             "audience": "EVERYONE",
             "due_days_after_joining": "14",
@@ -512,7 +512,7 @@ def test_module_form_pass_mark_over_100_is_refused(client, personas):
     client.force_login(personas.admin)
     response = client.post(
         reverse("training:manage_module_new"),
-        {"title": "Rules", "position": "1", "audience": "EVERYONE", "pass_mark": "101"},
+        {"title_en": "Rules", "position": "1", "audience": "EVERYONE", "pass_mark": "101"},
     )
     assert "pass_mark" in response.context["form"].errors
     assert Module.objects.count() == 0
@@ -523,7 +523,7 @@ def test_lesson_form_refuses_javascript_video_link(client, personas):
     client.force_login(personas.admin)
     response = client.post(
         reverse("training:manage_lesson_new", args=[module.pk]),
-        {"title": "L", "position": "1", "body": "x", "video_url": "javascript:alert(1)"},
+        {"title_en": "L", "position": "1", "body_en": "x", "video_url": "javascript:alert(1)"},
     )
     assert "video_url" in response.context["form"].errors
     assert module.lessons.count() == 0
@@ -534,7 +534,7 @@ def test_lesson_form_refuses_plain_http_video_link(client, personas):
     client.force_login(personas.admin)
     response = client.post(
         reverse("training:manage_lesson_new", args=[module.pk]),
-        {"title": "L", "position": "1", "body": "x", "video_url": "http://video.example/1"},
+        {"title_en": "L", "position": "1", "body_en": "x", "video_url": "http://video.example/1"},
     )
     assert response.context["form"].errors["video_url"] == ["Use an https:// link."]
 
@@ -544,7 +544,7 @@ def test_question_form_creates_question_with_answers(client, personas):
     client.force_login(personas.admin)
     response = client.post(
         reverse("training:manage_question_new", args=[module.pk]),
-        {"text": "Which?", "kind": "MULTIPLE", "answers": "* One\nTwo\n*Three\n"},
+        {"text_en": "Which?", "kind": "MULTIPLE", "answers_en": "* One\nTwo\n*Three\n"},
     )
     question = Question.objects.get()
     assert response.status_code == 302
@@ -560,9 +560,9 @@ def test_question_form_single_choice_with_two_correct_is_refused(client, persona
     client.force_login(personas.admin)
     response = client.post(
         reverse("training:manage_question_new", args=[module.pk]),
-        {"text": "Which?", "kind": "SINGLE", "answers": "* One\n* Two"},
+        {"text_en": "Which?", "kind": "SINGLE", "answers_en": "* One\n* Two"},
     )
-    assert response.context["form"].errors["answers"] == [
+    assert response.context["form"].errors["answers_en"] == [
         "A single-choice question has exactly one correct answer."
     ]
     assert Question.objects.count() == 0
@@ -574,7 +574,7 @@ def test_question_form_save_is_audited(client, personas):
     client.force_login(personas.admin)
     client.post(
         reverse("training:manage_question_new", args=[module.pk]),
-        {"text": "Which?", "kind": "SINGLE", "answers": "* One\nTwo"},
+        {"text_en": "Which?", "kind": "SINGLE", "answers_en": "* One\nTwo"},
     )
     event = AuditEvent.objects.get(action="SETTINGS_CHANGED", actor=personas.admin)
     assert event.detail == {"area": "training_question", "question": Question.objects.get().pk}
@@ -634,11 +634,11 @@ def test_lesson_form_uploads_image_with_description(client, personas, settings, 
     response = client.post(
         reverse("training:manage_lesson_new", args=[module.pk]),
         {
-            "title": "With a picture",
+            "title_en": "With a picture",
             "position": "1",
-            "body": "Look",
+            "body_en": "Look",
             "image": SimpleUploadedFile("office.png", _png_bytes(), content_type="image/png"),
-            "image_alt": "Our office in Bergen",
+            "image_alt_en": "Our office in Bergen",
             "video_url": "https://video.example/1",
         },
     )
@@ -655,12 +655,12 @@ def test_lesson_form_refuses_a_file_that_is_not_an_image(client, personas, setti
     response = client.post(
         reverse("training:manage_lesson_new", args=[module.pk]),
         {
-            "title": "L",
+            "title_en": "L",
             "position": "1",
             "image": SimpleUploadedFile(
                 "evil.png", b"<svg onload=alert(1)>", content_type="image/png"
             ),
-            "image_alt": "x",
+            "image_alt_en": "x",
         },
     )
     assert "image" in response.context["form"].errors
@@ -674,12 +674,12 @@ def test_lesson_form_image_without_description_is_refused(client, personas, sett
     response = client.post(
         reverse("training:manage_lesson_new", args=[module.pk]),
         {
-            "title": "L",
+            "title_en": "L",
             "position": "1",
             "image": SimpleUploadedFile("office.png", _png_bytes(), content_type="image/png"),
         },
     )
-    assert response.context["form"].errors["image_alt"] == [
+    assert response.context["form"].errors["image_alt_en"] == [
         "Describe the image for people who cannot see it."
     ]
 
@@ -734,7 +734,7 @@ def test_lesson_form_duplicate_position_names_the_field(client, personas):
     client.force_login(personas.admin)
     response = client.post(
         reverse("training:manage_lesson_new", args=[lesson.module_id]),
-        {"title": "Second", "position": "1", "body": "x"},
+        {"title_en": "Second", "position": "1", "body_en": "x"},
     )
     assert response.context["form"].errors["position"] == [
         "Another lesson in this module has this position."
@@ -748,7 +748,12 @@ def test_question_form_duplicate_position_names_the_field(client, personas):
     first = module.questions.order_by("position").first()
     response = client.post(
         reverse("training:manage_question_new", args=[module.pk]),
-        {"text": "Again?", "kind": "SINGLE", "position": str(first.position), "answers": "*a\nb"},
+        {
+            "text_en": "Again?",
+            "kind": "SINGLE",
+            "position": str(first.position),
+            "answers_en": "*a\nb",
+        },
     )
     assert "position" in response.context["form"].errors
     assert module.questions.count() == 2
@@ -761,10 +766,10 @@ def test_question_form_edit_keeps_its_own_position(client, personas):
     response = client.post(
         reverse("training:manage_question", args=[module.pk, question.pk]),
         {
-            "text": "Edited?",
+            "text_en": "Edited?",
             "kind": "SINGLE",
             "position": str(question.position),
-            "answers": "*a\nb",
+            "answers_en": "*a\nb",
         },
     )
     question.refresh_from_db()

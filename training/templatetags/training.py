@@ -1,5 +1,4 @@
 from django import template
-from django.utils.translation import get_language
 
 from training import selectors
 
@@ -15,8 +14,8 @@ def training_home_card(context):
 
 @register.filter
 def summary(version) -> str:
-    """A guidelines version's change summary in the active language."""
-    return version.summary_for("nb" if (get_language() or "").startswith("nb") else "en")
+    """A guidelines version's change summary in the active language (or its fallback)."""
+    return version.summary_for(None)
 
 
 @register.filter

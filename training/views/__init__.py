@@ -5,14 +5,14 @@ the live caption check), ``guidelines``, ``modules`` (training modules, lessons,
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.translation import get_language
 
 from accounts.services import access_denied_record
+from ambassador.translated import reader_language
 
 
 def content_language() -> str:
-    """The language of the programme's texts for this request: Norwegian or English."""
-    return "nb" if (get_language() or "").startswith("nb") else "en"
+    """The language of the programme's texts for this request (one of the content languages)."""
+    return reader_language()
 
 
 def deny(request, target) -> None:

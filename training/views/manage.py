@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import admin_required
+from ambassador import translated
 from training import selectors, services
 from training.forms import (
     CaptionRulesForm,
@@ -112,7 +113,11 @@ def manage_guidelines(request):
                 )
                 return redirect("training:guideline_version", number=version.number)
     else:
-        initial = {"body_en": current.body_en, "body_nb": current.body_nb} if current else {}
+        initial = {
+            translated.localized("body", language): translated.text_in(current, "body", language)
+            for language in translated.content_languages()
+            if current
+        }
         form = GuidelinesPublishForm(initial=initial)
     return render(request, "training/manage/guidelines.html", {"form": form, "current": current})
 
@@ -182,7 +187,9 @@ def manage_question(request, module_pk: int, pk: int | None = None):
         if form.is_valid():
             data = form.cleaned_data
             target = question or Question(module=module)
-            target.text, target.kind = data["text"], data["kind"]
+            for name, text in data["texts"].items():
+                setattr(target, name, text)
+            target.kind = data["kind"]
             if data.get("position") is not None:
                 target.position = data["position"]
             try:

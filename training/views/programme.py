@@ -18,6 +18,7 @@ def programme(request):
     current = selectors.guideline_current()
     language = content_language()
     context = {
+        "programme": programme,
         "mission": programme.mission_for(language),
         "current": current,
         "guidelines_body": current.body_for(language) if current else "",
