@@ -2,7 +2,7 @@
 the team channels' weekly summary — and the digest's two-click share links.
 
 One module per entity: ``digest``, ``share_links``, ``nudges``, ``featured`` and
-``team_summary``, on what they all read (``base``: the live items and their audience).
+``team_summary``; ``base`` holds what they all read (the live items and their audience).
 Sources are registered in ``PostsConfig.ready`` and run by the accounts tick. People are
 found by selectors and handled in batches of ``BATCH``: each batch costs the same few
 queries whatever its size, and the library itself is read once per run.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -74,7 +74,7 @@ def shared_by(user_ids: list[int], item_ids: list[int]) -> dict[int, set[int]]:
 def items_for(
     *,
     items: list[LiveItem],
-    audience: set[int],
+    audience: Set[int],
     since: dt.datetime | None,
     shared: set[int],
     limit: int = DIGEST_MAX_ITEMS,
