@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: these modules import models.
         from accounts import notifications, signals  # noqa: F401  (signals: the audit receivers)
+        from accounts.connections import reminders
 
-        notifications.register_source(notifications.CONNECTION_SOURCE)
+        notifications.register_source(reminders.CONNECTION_SOURCE)

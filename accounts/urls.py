@@ -1,7 +1,8 @@
 from django.urls import path
 
-from accounts import notification_views, views
+from accounts import views
 from accounts.connections import views as connection_views
+from accounts.notifications import views as notification_views
 
 app_name = "accounts"
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import AuditAction
 from accounts.models import Team, TeamWebhook, User, WebhookMessage
 from accounts.services import audit_record
-from ambassador import crypto, fetch
+from ambassador import encryption, fetch
 
 MAX_ATTEMPTS = 6
 RETRY_AFTER_CAP = dt.timedelta(hours=1)
@@ -67,7 +67,7 @@ def webhook_save(*, team: Team, service: str, url: str, language: str, by: User)
     if service not in TeamWebhook.Service.values:
         raise WebhookError(_("Choose Slack or Microsoft Teams."))
     url = webhook_check_url(url)
-    if not crypto.is_configured():
+    if not encryption.is_configured():
         raise WebhookError(
             _("Secrets cannot be stored: FIELD_ENCRYPTION_KEYS is not set on the server.")
         )
@@ -75,7 +75,7 @@ def webhook_save(*, team: Team, service: str, url: str, language: str, by: User)
         team=team,
         service=service,
         defaults={
-            "url_encrypted": crypto.encrypt(url),
+            "url": url,
             "url_hint": _url_hint(url),
             "language": language if language in User.Language.values else "en",
             "is_active": True,
@@ -96,7 +96,8 @@ def webhook_save(*, team: Team, service: str, url: str, language: str, by: User)
 
 @transaction.atomic
 def webhook_remove(*, webhook_id: int, by: User) -> None:
-    webhook = TeamWebhook.objects.filter(pk=webhook_id).first()
+    # Never decrypted here: a webhook whose key is gone can still be removed.
+    webhook = TeamWebhook.objects.defer("url").filter(pk=webhook_id).first()
     if webhook is None:
         return
     audit_record(
@@ -106,10 +107,6 @@ def webhook_remove(*, webhook_id: int, by: User) -> None:
         detail={"webhook": webhook.service, "team": webhook.team_id, "removed": True},
     )
     webhook.delete()
-
-
-def webhook_url(webhook: TeamWebhook) -> str:
-    return crypto.decrypt(webhook.url_encrypted)
 
 
 # --- Messages -------------------------------------------------------------------------------
@@ -333,7 +330,10 @@ def message_deliver(*, message_id: int, now: dt.datetime | None = None) -> str:
     ).update(state=WebhookMessage.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if not claimed:
         return ""
-    message = WebhookMessage.objects.select_related("webhook").get(pk=message_id)
+    # The URL is decrypted only when read, so a message whose key is gone fails alone.
+    message = (
+        WebhookMessage.objects.select_related("webhook").defer("webhook__url").get(pk=message_id)
+    )
     webhook = message.webhook
     if message.expires_at is not None and message.expires_at <= now:
         WebhookMessage.objects.filter(pk=message.pk).update(state=WebhookMessage.State.DROPPED)
@@ -341,8 +341,8 @@ def message_deliver(*, message_id: int, now: dt.datetime | None = None) -> str:
     if not webhook.is_active:
         return _fail(message, error="The webhook is turned off.", now=now)
     try:
-        url = webhook_url(webhook)
-    except crypto.DecryptionError:
+        url = webhook.url
+    except encryption.DecryptionError:
         return _fail(message, error="The stored address cannot be decrypted.", now=now)
     shape = slack_body if webhook.service == TeamWebhook.Service.SLACK else teams_body
     body = json.dumps(shape(message.payload)).encode()

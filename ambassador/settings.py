@@ -347,11 +347,13 @@ if DEBUG:
                 f"FETCH_ALLOWED_NETWORKS: {_network.strip()!r} is not a network such as 127.0.0.1/32."
             ) from exc
 
-# Secrets at rest (OAuth tokens): comma-separated Fernet keys, newest first; rotatable.
+# Secrets at rest (tokens, app secrets, webhook URLs; ambassador/encryption.py):
+# comma-separated Fernet keys, newest first; rotatable.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 if DEBUG and not FIELD_ENCRYPTION_KEYS:
-    # Development and tests only: a key derived from SECRET_KEY. With DEBUG off, storing a
-    # secret without configured keys stops with an error naming the variable.
+    # Development and tests only, and the one place such a key is made: derived from
+    # SECRET_KEY. With DEBUG off, storing a secret without keys stops with an error naming
+    # the variable.
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]

@@ -8,6 +8,7 @@ class PostsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported once the app registry is ready: these modules import models.
         from accounts import notifications
         from accounts.models import NotificationKind
         from posts import reminders

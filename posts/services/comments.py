@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import AuditAction
 from accounts.models import User
-from accounts.services import audit_record, notification_create
+from accounts.notifications import in_language_of, notification_deliver
+from accounts.services import audit_record
 from posts.models import Comment, ContentItem
 from posts.services.content import (
     ContentPermissionError,
     ContentTransitionError,
     ContentValidationError,
     curator_require,
-    recipient_language,
 )
 from posts.validators import comment_problem
 
@@ -55,8 +55,8 @@ def comment_create(*, item: ContentItem, by: User, body: str) -> Comment:
     comment = Comment.objects.create(item=item, author=by, body=_check_comment(body))
     url = reverse("posts:item_detail", args=[item.pk]) + f"#comment-{comment.pk}"
     for recipient in comment_recipients(item=item, by=by):
-        with recipient_language(recipient):
-            notification_create(
+        with in_language_of(recipient):
+            notification_deliver(
                 recipient=recipient,
                 kind="content_comment",
                 title=_("New comment on %(title)s") % {"title": item.display_title},

@@ -12,19 +12,19 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.audit import AuditAction
 from accounts.models import Team, User
+from accounts.notifications import in_language_of, notification_deliver
 from accounts.selectors import teams_managed_by
-from accounts.services import audit_record, notification_create
+from accounts.services import audit_record
 from ambassador import translated
 from posts.models import Caption, ContentItem, ContentStatus, Topic
 from posts.selectors import user_can_curate
@@ -84,11 +84,6 @@ def content_preview_enqueue(item: ContentItem) -> None:
 
     item_id = item.pk
     transaction.on_commit(lambda: fetch_link_preview.delay(item_id))
-
-
-def recipient_language(user: User):
-    """Notifications are written in the recipient's language, not the actor's."""
-    return translation.override(user.language or settings.LANGUAGE_CODE)
 
 
 def curator_require(*, user: User, item: ContentItem | None = None) -> None:
@@ -158,8 +153,8 @@ def _notify_outcome(item: ContentItem, *, title, body="") -> None:
     recipient = item.suggested_by or item.created_by
     if recipient is None:
         return
-    with recipient_language(recipient):
-        notification_create(
+    with in_language_of(recipient):
+        notification_deliver(
             recipient=recipient,
             kind="content_review",
             title=str(title) % {"title": item.display_title},

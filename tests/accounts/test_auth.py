@@ -3,14 +3,26 @@
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from allauth.socialaccount.models import SocialAccount, SocialLogin
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
-from django.test import RequestFactory
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.adapters import INVITATION_SESSION_KEY, SocialAccountAdapter
 from accounts.audit import AuditAction
 from accounts.models import AuditEvent, Invitation, User
+from accounts.services import audit_record, invitation_create, invitation_send
 from tests.accounts.factories import AllowedDomainFactory, InvitationFactory
 from tests.factories import PASSWORD, UserFactory
 
@@ -100,8 +112,6 @@ def test_invitation_does_not_open_signup_for_another_address(client, db):
 
 
 def test_revoked_invitation_link_is_refused(client, db):
-    from django.utils import timezone
-
     invitation = InvitationFactory(revoked_at=timezone.now())
     response = client.get(reverse("accounts:invitation_accept", args=[invitation.token]))
     assert response.status_code == 404
@@ -139,16 +149,12 @@ def test_invite_by_manager_forbidden(client, personas):
 
 
 def test_invitation_email_enqueued_only_after_commit(personas, django_capture_on_commit_callbacks):
-    from accounts.services import invitation_create
-
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invitation_create(email="later@elsewhere.test", team=None, invited_by=personas.admin)
     assert len(callbacks) == 1
 
 
 def test_invitation_send_marks_sent_and_emails_once(personas):
-    from accounts.services import invitation_send
-
     invitation = InvitationFactory(email="guest@elsewhere.test", invited_by=personas.admin)
     assert invitation_send(invitation_id=invitation.pk) is True
     assert invitation_send(invitation_id=invitation.pk) is False
@@ -163,8 +169,6 @@ def test_invitation_send_marks_sent_and_emails_once(personas):
 
 
 def _sso_request(client_session=None):
-    from django.contrib.sessions.backends.db import SessionStore
-
     request = RequestFactory().get("/accounts/oidc/login/callback/")
     request.session = client_session or SessionStore()
     request.user = None
@@ -346,9 +350,6 @@ def test_failed_login_is_audited_without_password(client, personas):
 
 
 def test_mfa_added_is_audited(personas):
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.signals import authenticator_added
-
     authenticator = Authenticator.objects.filter(user=personas.admin).first()
     authenticator_added.send(
         sender=Authenticator, request=None, user=personas.admin, authenticator=authenticator
@@ -358,11 +359,6 @@ def test_mfa_added_is_audited(personas):
 
 
 def test_audit_event_cannot_be_updated_or_deleted_in_database(personas):
-    from django.db import connection, transaction
-    from django.db.utils import DatabaseError
-
-    from accounts.services import audit_record
-
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL")
     event = audit_record(actor=personas.admin, action=AuditAction.LOGIN)
@@ -375,17 +371,10 @@ def test_audit_event_cannot_be_updated_or_deleted_in_database(personas):
 # allauth announces MFA changes after commit: a transactional test sees that as in production.
 @pytest.mark.django_db(transaction=True)
 def test_mfa_change_ends_other_sessions_but_keeps_this_one(personas):
-    from django.test import Client
-
     this, other = Client(), Client()
     for client in (this, other):
         _login(client, personas.employee.email, PASSWORD)
         assert client.get(reverse("home")).status_code == 200
-    from allauth.mfa.totp.internal.auth import (
-        format_hotp_value,
-        hotp_value,
-        yield_hotp_counters_from_time,
-    )
 
     this.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     secret = this.get(reverse("mfa_activate_totp")).context["form"].secret

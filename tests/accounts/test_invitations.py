@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.audit import AuditAction
-from accounts.models import AuditEvent, Invitation
+from accounts.models import AllowedDomain, AuditEvent, Invitation
 from accounts.services import invitations_import_csv
 from ambassador.celery import app
 from tests.accounts.factories import InvitationFactory
@@ -103,16 +103,12 @@ def test_revoke_invitation(client, personas):
 
 
 def test_allowed_domain_added_lowercased(client, personas):
-    from accounts.models import AllowedDomain
-
     client.force_login(personas.admin)
     client.post(reverse("accounts:domains"), {"domain": "@Acme.TEST"})
     assert list(AllowedDomain.objects.values_list("domain", flat=True)) == ["acme.test"]
 
 
 def test_allowed_domain_invalid_names_field(client, personas):
-    from accounts.models import AllowedDomain
-
     client.force_login(personas.admin)
     response = client.post(reverse("accounts:domains"), {"domain": "not a domain"})
     assert response.context["form"].errors["domain"] == [

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -54,8 +55,6 @@ def test_entrance_pages_use_app_layout(client, db, url_name):
 
 
 def test_recovery_codes_page_renders_without_inline_code(client, personas):
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-
     RecoveryCodes.activate(personas.admin)
     client.force_login(personas.admin)
     response = client.get(reverse("mfa_view_recovery_codes"))

@@ -19,7 +19,6 @@ from accounts.models import (
     NotificationSetting,
     User,
 )
-from accounts.services import notification_create
 from tests.factories import UserFactory
 from tests.fakes import mail as fake_mail
 
@@ -158,19 +157,23 @@ def test_person_with_every_channel_off_is_not_selected():
     assert user not in selected
 
 
-def test_legacy_notification_create_emails_when_preferred():
+def test_notification_deliver_emails_when_preferred():
     user = UserFactory()
     NotificationPreference.objects.create(
         user=user, kind=NotificationKind.THREAD_REPLY, channel=Email, enabled=True
     )
-    row = notification_create(recipient=user, kind="content_comment", title="New comment")
+    row = notifications.notification_deliver(
+        recipient=user, kind="content_comment", title="New comment"
+    )
     assert row.email_state == Notification.EmailState.PENDING
     assert row.in_app is True
 
 
-def test_legacy_notification_create_in_app_only_by_default():
+def test_notification_deliver_in_app_only_by_default():
     user = UserFactory()
-    row = notification_create(recipient=user, kind="content_comment", title="New comment")
+    row = notifications.notification_deliver(
+        recipient=user, kind="content_comment", title="New comment"
+    )
     assert (row.email_state, row.in_app) == (Notification.EmailState.NONE, True)
 
 
@@ -441,25 +444,3 @@ def test_send_test_creates_a_row_due_now_despite_quiet_hours_and_preferences():
     row = notifications.notification_send_test(kind=NotificationKind.NUDGE, user=admin, now=night)
     notifications.emails_send(notification_ids=[row.pk], now=night)
     assert mail.outbox[0].subject.startswith("[Test] ")
-
-
-def test_connection_reminders_12_and_5_days_before_and_at_once_when_broken():
-    user = UserFactory()
-    now = at(2025, 6, 3, 12)
-    due = [
-        notifications.ConnectionDue(user.pk, 1, "LinkedIn", expires_at=now + dt.timedelta(days=11)),
-        notifications.ConnectionDue(user.pk, 2, "LinkedIn", expires_at=now + dt.timedelta(days=4)),
-        notifications.ConnectionDue(user.pk, 3, "LinkedIn", expires_at=now + dt.timedelta(days=20)),
-        notifications.ConnectionDue(user.pk, 4, "Mastodon", broken_at=now),
-    ]
-    notifications.connection_reminders_create(due=due, now=now)
-    notifications.connection_reminders_create(due=due, now=now)
-    assert sorted(Notification.objects.values_list("subject", "period")) == [
-        ("connection:1", "expiry-12d-20250614"),
-        ("connection:2", "expiry-5d-20250607"),
-        ("connection:4", "reconnect-20250603T1000"),
-    ]
-
-
-def test_connections_source_is_inert_until_connected_accounts_exist():
-    assert notifications.connections_due(now=at(2025, 6, 3, 12)) == []

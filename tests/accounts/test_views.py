@@ -1,11 +1,19 @@
 import pytest
 from allauth.usersessions.models import UserSession
+from django.test import Client
 from django.urls import reverse
 
 from accounts.audit import AuditAction
 from accounts.models import AuditEvent, Team, TeamMembership, User
-from tests.accounts.factories import NotificationFactory
-from tests.factories import PASSWORD, MembershipFactory, TeamFactory, UserFactory
+from accounts.services import audit_record
+from tests.accounts.factories import AuditEventFactory, NotificationFactory
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    SocialProfileFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 
 def _denied_events(user):
@@ -88,8 +96,6 @@ def test_person_detail_employee_asking_for_colleague_gets_404(client, personas):
 
 
 def test_person_detail_self_shows_social_profiles(client, personas):
-    from tests.factories import SocialProfileFactory
-
     SocialProfileFactory(user=personas.employee, handle="eva", followers_count=321)
     client.force_login(personas.employee)
     response = client.get(reverse("accounts:person_detail", args=[personas.employee.pk]))
@@ -301,8 +307,6 @@ def test_role_change_by_get_not_allowed(client, personas):
 
 
 def test_deactivation_ends_sessions_at_once(client, personas):
-    from django.test import Client
-
     victim = Client()
     victim.post(reverse("account_login"), {"login": personas.employee.email, "password": PASSWORD})
     assert victim.get(reverse("home")).status_code == 200
@@ -454,8 +458,6 @@ def test_audit_log_forbidden_for_manager(client, personas):
 
 
 def test_audit_log_query_count_does_not_grow(client, personas, django_assert_max_num_queries):
-    from tests.accounts.factories import AuditEventFactory
-
     AuditEventFactory.create_batch(60)
     client.force_login(personas.admin)
     with django_assert_max_num_queries(15):
@@ -465,8 +467,6 @@ def test_audit_log_query_count_does_not_grow(client, personas, django_assert_max
 
 @pytest.mark.parametrize("name", ["Eve\r\n2026-01-01 LOGIN admin@example.com", "Eve\nLOGIN"])
 def test_audit_crlf_in_name_cannot_forge_entry(personas, name):
-    from accounts.services import audit_record
-
     personas.employee.display_name = name
     event = audit_record(
         actor=personas.admin, action=AuditAction.ROLE_CHANGED, target=personas.employee

@@ -2,10 +2,12 @@
 checked by the SSRF-safe fetcher, retried with backoff, failures shown to admins."""
 
 import datetime as dt
+import io
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +20,6 @@ from accounts.models import (
     TeamWebhook,
     WebhookMessage,
 )
-from ambassador import crypto
 from tests.factories import TeamFactory, UserFactory, give_mfa
 from tests.fakes.slack import FakeSlack
 from tests.fakes.teams import FakeTeams
@@ -66,33 +67,67 @@ def message_for(hook, *, now, title="Hello"):
 # --- Saving -------------------------------------------------------------------------------------
 
 
+def _raw_url(hook) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT url FROM accounts_teamwebhook WHERE id = %s", [hook.pk])
+        return cursor.fetchone()[0]
+
+
 def test_webhook_url_is_stored_encrypted(slack, admin):
     url = slack.new_hook()
     hook = webhooks.webhook_save(
         team=TeamFactory(), service="SLACK", url=url, language="en", by=admin
     )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT url_encrypted, url_hint FROM accounts_teamwebhook")
-        stored, hint = cursor.fetchone()
+    stored = _raw_url(hook)
     secret = url.rsplit("/", 1)[1]
-    assert secret not in stored
-    assert secret[:-4] not in hint
-    assert webhooks.webhook_url(hook) == url
+    assert secret not in stored and "127.0.0.1" not in stored
+    assert stored.startswith("fernet:")
+    assert secret[:-4] not in TeamWebhook.objects.get().url_hint
+    assert TeamWebhook.objects.get().url == url
     audit = AuditEvent.objects.get(target_type="accounts.teamwebhook")
     assert secret not in str(audit.detail)
 
 
-def test_old_key_still_decrypts_after_rotation(settings, slack, admin):
+def test_key_rotation_re_encrypts_webhook_urls_with_the_newest_key(settings, slack, admin):
     url = slack.new_hook()
     hook = webhooks.webhook_save(
         team=TeamFactory(), service="SLACK", url=url, language="en", by=admin
     )
-    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
-    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), old_key]
-    assert webhooks.webhook_url(hook) == url
-    rotated = crypto.reencrypt(hook.url_encrypted)
-    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]
-    assert crypto.decrypt(rotated) == url
+    old_key, new_key = settings.FIELD_ENCRYPTION_KEYS[0], Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    assert TeamWebhook.objects.get().url == url  # the old key still reads it
+
+    call_command("reencrypt_secrets", stdout=io.StringIO())
+
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key is gone
+    assert TeamWebhook.objects.get().url == url
+    assert Fernet(new_key.encode()).decrypt(_raw_url(hook).removeprefix("fernet:").encode())
+
+
+def test_a_webhook_whose_key_is_gone_fails_its_message_and_can_be_removed(
+    client, settings, slack, admin
+):
+    hook = webhooks.webhook_save(
+        team=TeamFactory(name="Sales"),
+        service="SLACK",
+        url=slack.new_hook(),
+        language="en",
+        by=admin,
+    )
+    now = timezone.now()
+    message = message_for(hook, now=now)
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    assert webhooks.message_deliver(message_id=message.pk, now=now) == "FAILED"
+    message.refresh_from_db()
+    assert message.last_error == "The stored address cannot be decrypted."
+    assert slack.received == []
+    give_mfa(admin)
+    client.force_login(admin)
+    assert "Failing since" in client.get(reverse("accounts:reminders")).content.decode()
+    response = client.post(reverse("accounts:webhook_remove", args=[hook.pk]))
+    assert response.status_code == 302
+    assert not TeamWebhook.objects.exists()
 
 
 @pytest.mark.parametrize(

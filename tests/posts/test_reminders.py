@@ -27,7 +27,6 @@ from accounts.models import (
     TeamWebhook,
     WebhookMessage,
 )
-from ambassador import crypto
 from ambassador.networks import Network
 from posts import reminders
 from posts.models import FeaturedAnnouncement
@@ -476,12 +475,8 @@ def test_featured_announcement_reaches_its_audience_once(curator):
 
 def test_featured_announcement_posts_to_the_teams_channels(curator, settings):
     team, other = TeamFactory(), TeamFactory()
-    hook = TeamWebhook.objects.create(
-        team=team, service="SLACK", url_encrypted=crypto.encrypt("https://hooks.example/1")
-    )
-    TeamWebhook.objects.create(
-        team=other, service="SLACK", url_encrypted=crypto.encrypt("https://hooks.example/2")
-    )
+    hook = TeamWebhook.objects.create(team=team, service="SLACK", url="https://hooks.example/1")
+    TeamWebhook.objects.create(team=other, service="SLACK", url="https://hooks.example/2")
     featured = item(featured=True, target_teams=[team], title="Big news")
     reminders.featured_announce_request(item=featured, by=curator)
     reminders.featured_collect(now=timezone.now())
@@ -517,7 +512,7 @@ def test_team_summary_once_a_week_per_channel():
     hook = TeamWebhook.objects.create(
         team=team,
         service="TEAMS",
-        url_encrypted=crypto.encrypt("https://example.webhook.office.com/x"),
+        url="https://example.webhook.office.com/x",
         created_at=at(2025, 5, 1),
     )
     shared = item(title="Popular", approved_at=MONDAY - dt.timedelta(days=1))

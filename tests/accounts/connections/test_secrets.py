@@ -1,5 +1,6 @@
 """Tokens at rest: encrypted, rotatable, and never shown in logs, admin, exports or error pages."""
 
+import io
 import logging
 import sys
 
@@ -15,12 +16,13 @@ from django.views.debug import ExceptionReporter
 
 from accounts.connections import services
 from accounts.connections.views import bluesky_connect
-from accounts.models import Connection, NetworkApp
+from accounts.models import Connection, NetworkApp, TeamWebhook
 from ambassador.networks import Network
 from tests.accounts.connections.conftest import follow_authorize, sign_in
 
 ACCESS = "access-token-plaintext-0123456789"
 REFRESH = "refresh-token-plaintext-9876543210"
+HOOK = "https://hooks.example/services/T000/B000/webhook-secret-42"
 
 
 def _connection(user, **extra):
@@ -56,16 +58,20 @@ def test_key_rotation_re_encrypts_everything_with_the_newest_key(personas, setti
     settings.FIELD_ENCRYPTION_KEYS = [old_key]
     connection = _connection(personas.employee)
     NetworkApp.objects.create(network=Network.X, client_id="id", client_secret="app-secret")
+    TeamWebhook.objects.create(team=personas.team_a, service="SLACK", url=HOOK)
     settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
 
-    call_command("reencrypt_secrets", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    out = io.StringIO()
+    call_command("reencrypt_secrets", stdout=out)
 
     settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key is gone
     stored = Connection.objects.get(pk=connection.pk)
     assert (stored.access_token, stored.refresh_token) == (ACCESS, REFRESH)
     assert NetworkApp.objects.get().client_secret == "app-secret"
+    assert TeamWebhook.objects.get().url == HOOK
     raw_access, _raw_refresh = _raw_tokens(connection.pk)
     Fernet(new_key.encode()).decrypt(raw_access.removeprefix("fernet:").encode())
+    assert "accounts.TeamWebhook: 1 rows" in out.getvalue()
 
 
 def test_admin_pages_show_no_token(client, personas):

@@ -8,22 +8,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Window
 from django.db.models.functions import TruncDate
-from django.utils.translation import gettext as _
 
 from accounts.models import (
     Notification,
-    NotificationKind,
     TeamWebhook,
     User,
     WebhookMessage,
 )
-
-
-def kind_label(kind: str) -> str:
-    try:
-        return str(NotificationKind(kind).label)
-    except ValueError:
-        return str(_("Other notifications"))
+from accounts.notifications.kinds import kind_label
 
 
 @dataclass
@@ -127,8 +119,11 @@ def email_failures(*, limit: int = 20) -> QuerySet[Notification]:
 
 
 def webhooks_for_admin() -> QuerySet[TeamWebhook]:
+    """Every team webhook with its message figures; the secret URL is not read (only its
+    hint is shown), so a webhook whose key is gone still shows."""
     return (
         TeamWebhook.objects.select_related("team")
+        .defer("url")
         .annotate(
             failed_messages=Count(
                 "messages", filter=Q(messages__state=WebhookMessage.State.FAILED)

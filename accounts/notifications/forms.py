@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
+    DEFAULT_QUIET_END,
+    DEFAULT_QUIET_START,
     DigestFrequency,
     NotificationChannel,
     NotificationKind,
@@ -14,7 +16,8 @@ from accounts.models import (
     TeamWebhook,
     User,
 )
-from accounts.notifications import DEFAULT_QUIET_END, DEFAULT_QUIET_START, KINDS, Preferences
+from accounts.notifications.kinds import KINDS
+from accounts.notifications.preferences import Preferences
 
 
 def channel_field_name(kind: str, channel: str) -> str:

@@ -19,6 +19,7 @@ from accounts.models import (
     ReminderSchedule,
 )
 from tests.accounts.factories import NotificationFactory
+from tests.posts.factories import ContentItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -323,8 +324,6 @@ def test_send_me_a_test_refuses_an_unknown_kind(client, personas):
     ("language", "phrase"), [("en", "Your digest"), ("nb", "Din oppsummering")]
 )
 def test_digest_preview_in_both_languages(client, personas, language, phrase):
-    from tests.posts.factories import ContentItemFactory
-
     ContentItemFactory(title="Our new office")
     client.force_login(personas.admin)
     response = client.get(reverse("accounts:reminders_preview", args=["DIGEST", language]))

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import notification_selectors as selectors
 from accounts import notifications, webhooks
 from accounts.decorators import admin_required
 from accounts.models import TeamWebhook, User
-from accounts.notification_forms import (
+from accounts.notifications import selectors
+from accounts.notifications.forms import (
     NotificationSettingsForm,
     ReminderScheduleForm,
     TestSendForm,
@@ -110,7 +110,7 @@ def unsubscribe(request, token: str):
     if found is None:
         return render(request, "accounts/notifications/unsubscribe_invalid.html", status=404)
     user, kind = found
-    context = {"kind_label": selectors.kind_label(kind), "person": user}
+    context = {"kind_label": notifications.kind_label(kind), "person": user}
     if request.method == "POST":
         notifications.unsubscribe(token=token)
         return render(request, "accounts/notifications/unsubscribed.html", context)
@@ -148,10 +148,10 @@ def reminders(request):
                 "digest_time": schedule.digest_time,
             }
         ),
-        "preview": [(line, selectors.kind_label(line.kind)) for line in _next_run_preview(now)],
+        "preview": [(line, notifications.kind_label(line.kind)) for line in _next_run_preview(now)],
         "runs": selectors.reminder_runs(since=now - dt.timedelta(days=RUNS_DAYS)),
         "failures": selectors.email_failures(),
-        "test_kinds": [(kind, selectors.kind_label(kind)) for kind in notifications.KINDS],
+        "test_kinds": [(kind, notifications.kind_label(kind)) for kind in notifications.KINDS],
         "webhooks": selectors.webhooks_for_admin(),
         "webhook_form": WebhookForm(),
         "languages": User.Language.choices,
@@ -187,7 +187,7 @@ def reminders_test(request):
     messages.success(
         request,
         _("A test of “%(kind)s” is on its way to %(email)s and your inbox.")
-        % {"kind": selectors.kind_label(kind), "email": request.user.email},
+        % {"kind": notifications.kind_label(kind), "email": request.user.email},
     )
     return redirect("accounts:reminders")
 
@@ -265,7 +265,7 @@ def webhook_remove(request, pk: int):
 @admin_required
 @require_POST
 def webhook_test(request, pk: int):
-    webhook = get_object_or_404(TeamWebhook.objects.select_related("team"), pk=pk)
+    webhook = get_object_or_404(TeamWebhook.objects.select_related("team").defer("url"), pk=pk)
     webhooks.webhook_send_test(webhook=webhook, by=request.user)
     messages.success(
         request, _("A test message is on its way to %(webhook)s.") % {"webhook": webhook}
