@@ -379,6 +379,14 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 # --- End of sharing beat entries ------------------------------------------------------------
+# --- Reach metrics (posts.tasks.metrics) ----------------------------------------------------
+# Brings the daily rollups up to date with new shares, click totals and engagement readings.
+_metrics_rollup_interval = env.int("METRICS_ROLLUP_INTERVAL_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["posts-rollup-metrics"] = {
+    "task": "posts.rollup_metrics",
+    "schedule": timedelta(seconds=_metrics_rollup_interval),
+    "options": {"expires": max(30, int(_metrics_rollup_interval * 0.8))},
+}
 
 # --- Logging -------------------------------------------------------------------------------
 
@@ -419,3 +427,9 @@ CLICK_FLUSH_MAX_SECONDS = env.float("CLICK_FLUSH_MAX_SECONDS", default=20.0)
 CLICK_RECLAIM_IDLE_MS = env.int("CLICK_RECLAIM_IDLE_MS", default=60000)
 # PostgreSQL advisory lock id serialising the recomputation of daily click totals.
 CLICK_TOTALS_LOCK_ID = 4_242_001
+
+# --- Reach metrics -------------------------------------------------------------------------
+
+# Teams with fewer active people than this are shown together with their parent team, and
+# no figure is shown for a scope this small: no figure may point at one person.
+METRICS_MIN_GROUP_SIZE = env.int("METRICS_MIN_GROUP_SIZE", default=5)

@@ -11,6 +11,24 @@ from posts.models.feeds import Feed, FeedStatus
 from posts.models.clicks import Click, ClickSalt, ShareDailyClicks
 from posts.models.sharing import Share
 
+#
+# Reach metrics
+# isort: split
+from posts.models.metrics import (
+    ContentTeamDay,
+    EngagementReading,
+    LeaderboardOptIn,
+    MetricRate,
+    PersonDay,
+    PointAction,
+    PointWeight,
+    RollupState,
+    ShareDay,
+    ShareFacts,
+    ShareKind,
+    TeamNetworkDay,
+)
+
 __all__ = [
     # Content library
     "Caption",
@@ -26,4 +44,18 @@ __all__ = [
     "ClickSalt",
     "Share",
     "ShareDailyClicks",
+    #
+    # Reach metrics
+    "ContentTeamDay",
+    "EngagementReading",
+    "LeaderboardOptIn",
+    "MetricRate",
+    "PersonDay",
+    "PointAction",
+    "PointWeight",
+    "RollupState",
+    "ShareDay",
+    "ShareFacts",
+    "ShareKind",
+    "TeamNetworkDay",
 ]

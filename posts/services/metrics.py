@@ -1,0 +1,640 @@
+"""Writes of reach metrics: the daily rollups, EMV rates, point weights, opt-ins, export audit.
+
+The rollups
+-----------
+``metrics_rollup`` (Celery beat, every few minutes) brings the rollup tables up to date with
+what changed since its last run:
+
+1. every share without ``ShareFacts`` gets them (its team at that moment, its day, kind);
+2. the click totals updated since the watermark are copied into ``ShareDay``; the shares
+   with new engagement readings get their daily engagement recomputed from all readings;
+3. every (day, team), (day, person) and (day, item) those touched is recomputed from
+   ``ShareFacts`` and ``ShareDay`` — deleted and written again, so a run is exact whatever
+   ran before, and running twice gives the same rows.
+
+The watermark is the start of the previous run minus an overlap: a flush that committed late
+is still picked up, and picking a row up twice changes nothing. One row lock (``RollupState``)
+serialises runs. ``metrics_rebuild`` recomputes any date range from scratch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q, Sum
+from django.utils import timezone
+
+from accounts.audit import AuditAction
+from accounts.models import TeamMembership, User
+from accounts.services import audit_record
+from posts.metrics_definitions import share_kind
+from posts.models import (
+    ContentItem,
+    ContentTeamDay,
+    EngagementReading,
+    LeaderboardOptIn,
+    MetricRate,
+    PersonDay,
+    PointWeight,
+    RollupState,
+    Share,
+    ShareDailyClicks,
+    ShareDay,
+    ShareFacts,
+    ShareKind,
+    TeamNetworkDay,
+)
+from posts.models.metrics import ROLLUP_STATE_ID
+from training.models import Completion, GuidelineAcknowledgement
+
+logger = logging.getLogger(__name__)
+
+# Rows changed this long before the previous run started are looked at again: a flush
+# transaction that began before that run and committed after it is never missed.
+WATERMARK_OVERLAP = dt.timedelta(minutes=10)
+BATCH = 5000
+ALL = None  # "every key" for a day's recomputation
+
+
+class MetricsError(Exception):
+    """An expected failure of a metrics action; the message is for people."""
+
+
+# --- Days in the programme's time zone --------------------------------------------------------
+
+
+def programme_day(moment: dt.datetime) -> dt.date:
+    """The day of ``moment`` in the programme's time zone (``TIME_ZONE``)."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
+
+
+def programme_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_default_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def primary_team_ids(*, user_ids: Iterable[int]) -> dict[int, int]:
+    """Each person's team for attribution: the team they joined first (none: absent)."""
+    teams: dict[int, int] = {}
+    rows = (
+        TeamMembership.objects.filter(user_id__in=set(user_ids))
+        .order_by("user_id", "joined_at", "id")
+        .values_list("user_id", "team_id")
+    )
+    for user_id, team_id in rows:
+        teams.setdefault(user_id, team_id)
+    return teams
+
+
+# --- Step 1: facts of new shares ---------------------------------------------------------------
+
+
+def _facts_ensure() -> list[ShareFacts]:
+    """ShareFacts for every share that has none yet; returns the new ones."""
+    new = list(
+        Share.objects.filter(metrics__isnull=True).only(
+            "id", "user_id", "item_id", "network", "followers_at_share", "created_at"
+        )
+    )
+    if not new:
+        return []
+    teams = primary_team_ids(user_ids={s.user_id for s in new})
+    facts = [
+        ShareFacts(
+            share_id=s.id,
+            user_id=s.user_id,
+            team_id=teams.get(s.user_id),
+            item_id=s.item_id,
+            network=s.network,
+            kind=share_kind(share=s),
+            shared_on=programme_day(s.created_at),
+            followers=s.followers_at_share,
+        )
+        for s in new
+    ]
+    ShareFacts.objects.bulk_create(facts, batch_size=BATCH, ignore_conflicts=True)
+    return facts
+
+
+# --- Step 2: share days -------------------------------------------------------------------------
+
+
+def _engagement_by_day(readings: list[EngagementReading]) -> dict[dt.date, list[int | None]]:
+    """Readings of one share (oldest first) → each day's growth of [engagement, impressions].
+
+    A day's value is its last reading; the growth is that minus the previous day's value.
+    A figure no reading reports stays None on that day ("not reported").
+    """
+    last: list[dict[dt.date, int]] = [{}, {}]
+    for reading in readings:
+        day = programme_day(reading.read_at)
+        for index, value in enumerate((reading.engagement, reading.impressions)):
+            if value is not None:
+                last[index][day] = value
+    result: dict[dt.date, list[int | None]] = defaultdict(lambda: [None, None])
+    for index in (0, 1):
+        previous = 0
+        for day in sorted(last[index]):
+            result[day][index] = last[index][day] - previous
+            previous = last[index][day]
+    return result
+
+
+def _engagement_rows(share_ids: set[int]) -> dict[tuple[int, dt.date], list[int | None]]:
+    readings: dict[int, list[EngagementReading]] = defaultdict(list)
+    for reading in EngagementReading.objects.filter(share_id__in=share_ids).order_by(
+        "share_id", "read_at", "id"
+    ):
+        readings[reading.share_id].append(reading)
+    rows = {}
+    for share_id, share_readings in readings.items():
+        for day, values in _engagement_by_day(share_readings).items():
+            rows[(share_id, day)] = values
+    return rows
+
+
+def _upsert_share_days(rows: list[ShareDay], fields: list[str]) -> None:
+    ShareDay.objects.bulk_create(
+        rows,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["share", "day"],
+        update_fields=fields,
+    )
+
+
+def _share_days_from_clicks(*, since: dt.datetime) -> set[tuple[int, dt.date]]:
+    touched: set[tuple[int, dt.date]] = set()
+    batch: list[ShareDay] = []
+    rows = (
+        ShareDailyClicks.objects.filter(updated_at__gte=since)
+        .values_list("share_id", "day", "clicks", "unique_visitors")
+        .iterator(chunk_size=BATCH)
+    )
+    for share_id, day, clicks, uniques in rows:
+        touched.add((share_id, day))
+        batch.append(ShareDay(share_id=share_id, day=day, clicks=clicks, unique_visitors=uniques))
+        if len(batch) >= BATCH:
+            _upsert_share_days(batch, ["clicks", "unique_visitors"])
+            batch = []
+    if batch:
+        _upsert_share_days(batch, ["clicks", "unique_visitors"])
+    return touched
+
+
+def _share_days_from_readings(*, share_ids: set[int]) -> set[tuple[int, dt.date]]:
+    """Recompute the daily engagement of ``share_ids`` from all their readings."""
+    if not share_ids:
+        return set()
+    before = ShareDay.objects.filter(share_id__in=share_ids).filter(
+        Q(engagement__isnull=False) | Q(impressions__isnull=False)
+    )
+    touched = set(before.values_list("share_id", "day"))
+    before.update(engagement=None, impressions=None)
+    rows = _engagement_rows(share_ids)
+    _upsert_share_days(
+        [
+            ShareDay(share_id=share_id, day=day, engagement=values[0], impressions=values[1])
+            for (share_id, day), values in rows.items()
+        ],
+        ["engagement", "impressions"],
+    )
+    return touched | set(rows)
+
+
+# --- Step 3: the aggregates of one day ----------------------------------------------------------
+
+
+def _keys_q(field_name: str, keys: set | None) -> Q:
+    """``field_name`` in ``keys``, where a None key means the field is NULL; ALL: no filter."""
+    if keys is ALL:
+        return Q()
+    present = {k for k in keys if k is not None}
+    q = Q(**{f"{field_name}__in": present})
+    if None in keys:
+        q |= Q(**{f"{field_name}__isnull": True})
+    return q
+
+
+def _figures() -> dict:
+    return {
+        "shares_posted": 0,
+        "shares_intent": 0,
+        "potential_reach": 0,
+        "clicks": 0,
+        "unique_visitors": 0,
+        "engagement": None,
+        "impressions": None,
+    }
+
+
+def _add_shares(figures: dict, kind: str, count: int, reach: int | None) -> None:
+    key = "shares_posted" if kind == ShareKind.POSTED else "shares_intent"
+    figures[key] += count
+    figures["potential_reach"] += reach or 0
+
+
+def _add_days(figures: dict, row: dict) -> None:
+    figures["clicks"] += row["clicks"] or 0
+    figures["unique_visitors"] += row["uniques"] or 0
+    for name, value in (("engagement", row["engagement"]), ("impressions", row["impressions"])):
+        if value is not None:
+            figures[name] = (figures[name] or 0) + value
+
+
+def _day_sums(queryset, *group):
+    return (
+        queryset.values(*group)
+        .order_by()
+        .annotate(
+            clicks=Sum("clicks"),
+            uniques=Sum("unique_visitors"),
+            engagement=Sum("engagement"),
+            impressions=Sum("impressions"),
+        )
+    )
+
+
+def _share_sums(queryset, *group):
+    return (
+        queryset.values(*group, "kind").order_by().annotate(n=Count("pk"), reach=Sum("followers"))
+    )
+
+
+def _recompute_teams(day: dt.date, teams: set | None) -> None:
+    found: dict[tuple, dict] = defaultdict(_figures)
+    facts = ShareFacts.objects.filter(_keys_q("team", teams), shared_on=day)
+    for row in _share_sums(facts, "team_id", "network"):
+        _add_shares(found[(row["team_id"], row["network"])], row["kind"], row["n"], row["reach"])
+    days = ShareDay.objects.filter(_keys_q("share__metrics__team", teams), day=day)
+    for row in _day_sums(days, "share__metrics__team_id", "share__metrics__network"):
+        key = (row["share__metrics__team_id"], row["share__metrics__network"])
+        _add_days(found[key], row)
+    TeamNetworkDay.objects.filter(_keys_q("team", teams), day=day).delete()
+    TeamNetworkDay.objects.bulk_create(
+        [
+            TeamNetworkDay(team_id=team_id, network=network, day=day, **figures)
+            for (team_id, network), figures in found.items()
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _recompute_items(day: dt.date, items: set | None) -> None:
+    found: dict[tuple, dict] = defaultdict(_figures)
+    facts = ShareFacts.objects.filter(_keys_q("item", items), shared_on=day)
+    for row in _share_sums(facts, "item_id", "team_id"):
+        _add_shares(found[(row["item_id"], row["team_id"])], row["kind"], row["n"], row["reach"])
+    days = ShareDay.objects.filter(_keys_q("share__metrics__item", items), day=day)
+    for row in _day_sums(days, "share__metrics__item_id", "share__metrics__team_id"):
+        _add_days(found[(row["share__metrics__item_id"], row["share__metrics__team_id"])], row)
+    ContentTeamDay.objects.filter(_keys_q("item", items), day=day).delete()
+    ContentTeamDay.objects.bulk_create(
+        [
+            ContentTeamDay(item_id=item_id, team_id=team_id, day=day, **figures)
+            for (item_id, team_id), figures in found.items()
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _activity_counts(day: dt.date, users: set | None) -> dict[int, dict[str, int]]:
+    """Completed modules, acknowledged guidelines and approved suggestions per person that day."""
+    start, end = programme_day_bounds(day)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    sources = (
+        ("modules_completed", Completion.objects, "user", "completed_at"),
+        ("guidelines_acknowledged", GuidelineAcknowledgement.objects, "user", "acknowledged_at"),
+        ("suggestions_approved", ContentItem.objects, "suggested_by", "approved_at"),
+    )
+    for name, manager, person, moment in sources:
+        rows = (
+            manager.filter(_keys_q(person, users), **{f"{moment}__gte": start})
+            .filter(**{f"{moment}__lt": end, f"{person}__isnull": False})
+            .values(person)
+            .order_by()
+            .annotate(n=Count("pk"))
+        )
+        for row in rows:
+            counts[row[person]][name] = row["n"]
+    return counts
+
+
+def _recompute_people(day: dt.date, users: set | None) -> None:
+    found: dict[int, dict] = defaultdict(_figures)
+    facts = ShareFacts.objects.filter(_keys_q("user", users), shared_on=day)
+    for row in _share_sums(facts, "user_id"):
+        _add_shares(found[row["user_id"]], row["kind"], row["n"], row["reach"])
+    days = ShareDay.objects.filter(_keys_q("share__metrics__user", users), day=day)
+    for row in _day_sums(days, "share__metrics__user_id"):
+        _add_days(found[row["share__metrics__user_id"]], row)
+    activity = _activity_counts(day, users)
+    for user_id in activity:
+        found.setdefault(user_id, _figures())
+    active = set(User.objects.active().filter(id__in=list(found)).values_list("id", flat=True))
+    PersonDay.objects.filter(_keys_q("user", users), day=day).delete()
+    PersonDay.objects.bulk_create(
+        [
+            PersonDay(user_id=user_id, day=day, **figures, **activity.get(user_id, {}))
+            for user_id, figures in found.items()
+            if user_id in active
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _recompute_day(day: dt.date, *, teams=ALL, users=ALL, items=ALL) -> None:
+    if teams is ALL or teams:
+        _recompute_teams(day, teams)
+    if users is ALL or users:
+        _recompute_people(day, users)
+    if items is ALL or items:
+        _recompute_items(day, items)
+
+
+# --- The runs -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RollupResult:
+    new_shares: int = 0
+    share_days: int = 0
+    days: list[dt.date] = field(default_factory=list)
+
+
+def _locked_state() -> RollupState:
+    RollupState.objects.get_or_create(pk=ROLLUP_STATE_ID)
+    return RollupState.objects.select_for_update().get(pk=ROLLUP_STATE_ID)
+
+
+def _touched_activity(
+    *, since: dt.datetime, until: dt.datetime | None = None
+) -> set[tuple[int, dt.date]]:
+    """(person, day) of every point-earning action from ``since`` (up to ``until``)."""
+    pairs: set[tuple[int, dt.date]] = set()
+    sources = (
+        (Completion.objects, "user_id", "completed_at"),
+        (GuidelineAcknowledgement.objects, "user_id", "acknowledged_at"),
+        (ContentItem.objects.filter(suggested_by__isnull=False), "suggested_by_id", "approved_at"),
+    )
+    for manager, person, moment in sources:
+        rows = manager.filter(**{f"{moment}__gte": since})
+        if until is not None:
+            rows = rows.filter(**{f"{moment}__lt": until})
+        for user_id, at in rows.values_list(person, moment):
+            pairs.add((user_id, programme_day(at)))
+    return pairs
+
+
+def _data_span() -> tuple[dt.date, dt.date] | None:
+    """The first and last day any rollup input has, or None when there is nothing."""
+    moments = [
+        *Share.objects.aggregate(first=Min("created_at"), last=Max("created_at")).values(),
+        Completion.objects.aggregate(first=Min("completed_at"))["first"],
+        GuidelineAcknowledgement.objects.aggregate(first=Min("acknowledged_at"))["first"],
+        ContentItem.objects.filter(suggested_by__isnull=False).aggregate(first=Min("approved_at"))[
+            "first"
+        ],
+    ]
+    days = [programme_day(v) for v in moments if v is not None]
+    days += [
+        v
+        for v in ShareDailyClicks.objects.aggregate(first=Min("day"), last=Max("day")).values()
+        if v is not None
+    ]
+    if not days:
+        return None
+    return min(days), max(*days, programme_day(timezone.now()))
+
+
+def metrics_rollup() -> RollupResult:
+    """Bring the rollups up to date with what changed since the last run (beat task)."""
+    with transaction.atomic():
+        state = _locked_state()
+        started = timezone.now()
+        if state.watermark is None:
+            span = _data_span()
+            result = RollupResult()
+            if span is not None:
+                result = _rebuild(*span)
+        else:
+            result = _incremental(since=state.watermark - WATERMARK_OVERLAP)
+        state.watermark = started
+        state.last_run_at = timezone.now()
+        state.save(update_fields=["watermark", "last_run_at"])
+    return result
+
+
+def _incremental(*, since: dt.datetime) -> RollupResult:
+    PersonDay.objects.filter(user__is_active=False).delete()
+    new_facts = _facts_ensure()
+    touched = _share_days_from_clicks(since=since)
+    reading_shares = set(
+        EngagementReading.objects.filter(recorded_at__gte=since)
+        .values_list("share_id", flat=True)
+        .distinct()
+    )
+    touched |= _share_days_from_readings(share_ids=reading_shares)
+    new_ids = {f.share_id for f in new_facts}
+    if new_ids:
+        # Click days a share had before it got facts were not counted in any aggregate yet.
+        touched |= set(ShareDay.objects.filter(share_id__in=new_ids).values_list("share_id", "day"))
+
+    facts = {f.share_id: f for f in new_facts}
+    missing = {share_id for share_id, _day in touched} - set(facts)
+    for start in range(0, len(missing), BATCH):
+        chunk = list(missing)[start : start + BATCH]
+        for f in ShareFacts.objects.filter(share_id__in=chunk).only(
+            "share_id", "user_id", "team_id", "item_id"
+        ):
+            facts[f.share_id] = f
+
+    by_day: dict[dt.date, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+
+    def touch(day: dt.date, f: ShareFacts) -> None:
+        by_day[day]["teams"].add(f.team_id)
+        by_day[day]["users"].add(f.user_id)
+        by_day[day]["items"].add(f.item_id)
+
+    for f in new_facts:
+        touch(f.shared_on, f)
+    for share_id, day in touched:
+        if share_id in facts:
+            touch(day, facts[share_id])
+    for user_id, day in _touched_activity(since=since):
+        by_day[day]["users"].add(user_id)
+
+    for day in sorted(by_day):
+        keys = by_day[day]
+        _recompute_day(day, teams=keys["teams"], users=keys["users"], items=keys["items"])
+    return RollupResult(new_shares=len(new_facts), share_days=len(touched), days=sorted(by_day))
+
+
+def _days_with_rows(first: dt.date, last: dt.date, engagement_days: set[dt.date]) -> list[dt.date]:
+    """The days of ``first``..``last`` that have any input or any rollup row: the others
+    have nothing to compute and nothing to delete."""
+    days = set(engagement_days)
+    for queryset, name in (
+        (ShareFacts.objects, "shared_on"),
+        (ShareDailyClicks.objects, "day"),
+        (ShareDay.objects, "day"),
+        (TeamNetworkDay.objects, "day"),
+        (PersonDay.objects, "day"),
+        (ContentTeamDay.objects, "day"),
+    ):
+        rows = queryset.filter(**{f"{name}__gte": first, f"{name}__lte": last})
+        days |= set(rows.order_by().values_list(name, flat=True).distinct())
+    start, _ = programme_day_bounds(first)
+    _, end = programme_day_bounds(last)
+    days |= {day for _user, day in _touched_activity(since=start, until=end)}
+    return sorted(d for d in days if first <= d <= last)
+
+
+def _rebuild(first: dt.date, last: dt.date) -> RollupResult:
+    PersonDay.objects.filter(user__is_active=False).delete()
+    new_facts = _facts_ensure()
+    start, _ = programme_day_bounds(first)
+    _, end = programme_day_bounds(last)
+    reading_shares = set(
+        EngagementReading.objects.filter(read_at__gte=start, read_at__lt=end)
+        .values_list("share_id", flat=True)
+        .distinct()
+    )
+    engagement_by_day: dict[dt.date, dict[int, list]] = defaultdict(dict)
+    for (share_id, day), values in _engagement_rows(reading_shares).items():
+        if first <= day <= last:
+            engagement_by_day[day][share_id] = values
+    result = RollupResult(new_shares=len(new_facts))
+    for day in _days_with_rows(first, last, set(engagement_by_day)):
+        ShareDay.objects.filter(day=day).delete()
+        rows = {
+            share_id: ShareDay(share_id=share_id, day=day, clicks=clicks, unique_visitors=uniques)
+            for share_id, clicks, uniques in ShareDailyClicks.objects.filter(day=day).values_list(
+                "share_id", "clicks", "unique_visitors"
+            )
+        }
+        for share_id, (engaged, impressions) in engagement_by_day.get(day, {}).items():
+            row = rows.setdefault(share_id, ShareDay(share_id=share_id, day=day))
+            row.engagement, row.impressions = engaged, impressions
+        ShareDay.objects.bulk_create(list(rows.values()), batch_size=BATCH)
+        result.share_days += len(rows)
+        _recompute_day(day)
+        result.days.append(day)
+    return result
+
+
+def metrics_rebuild(*, first: dt.date, last: dt.date) -> RollupResult:
+    """Recompute every rollup row of the days ``first``..``last`` from the click totals and
+    engagement readings. Idempotent; the incremental watermark is left where it is."""
+    if last < first:
+        raise MetricsError("The end of the range is before its start.")
+    with transaction.atomic():
+        _locked_state()
+        return _rebuild(first, last)
+
+
+# --- Rates, point weights, opt-ins ---------------------------------------------------------------
+
+
+@transaction.atomic
+def metric_rate_create(
+    *,
+    network: str,
+    currency: str,
+    cpm: Decimal,
+    cpc: Decimal,
+    reaction_weight: Decimal,
+    effective_date: dt.date,
+    by: User,
+) -> MetricRate:
+    """Set (or replace) the EMV rates of ``network`` in ``currency`` from ``effective_date``."""
+    currency = currency.strip().upper()
+    rate, created = MetricRate.objects.update_or_create(
+        network=network,
+        currency=currency,
+        effective_date=effective_date,
+        defaults={"cpm": cpm, "cpc": cpc, "reaction_weight": reaction_weight, "created_by": by},
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.SETTINGS_CHANGED,
+        target=rate,
+        detail={
+            "metric_rate": "created" if created else "replaced",
+            "network": network,
+            "currency": currency,
+            "effective_date": effective_date.isoformat(),
+            "cpm": str(cpm),
+            "cpc": str(cpc),
+            "reaction_weight": str(reaction_weight),
+        },
+    )
+    return rate
+
+
+@transaction.atomic
+def metric_rate_delete(*, rate_id: int, by: User) -> bool:
+    rate = MetricRate.objects.filter(pk=rate_id).first()
+    if rate is None:
+        return False
+    audit_record(
+        actor=by,
+        action=AuditAction.SETTINGS_CHANGED,
+        target=rate,
+        detail={
+            "metric_rate": "deleted",
+            "network": rate.network,
+            "currency": rate.currency,
+            "effective_date": rate.effective_date.isoformat(),
+        },
+    )
+    rate.delete()
+    return True
+
+
+@transaction.atomic
+def point_weights_set(*, weights: dict[str, int], by: User) -> list[PointWeight]:
+    """Set the points of each action in ``weights``; only changes are stored and audited."""
+    current = {w.action: w for w in PointWeight.objects.select_for_update()}
+    changed = {}
+    saved = []
+    for action, points in weights.items():
+        weight = current.get(action)
+        if weight is not None and weight.points == points:
+            continue
+        old = weight.points if weight is not None else None
+        weight, _ = PointWeight.objects.update_or_create(
+            action=action,
+            defaults={"points": points, "updated_by": by, "updated_at": timezone.now()},
+        )
+        changed[action] = {"from": old, "to": points}
+        saved.append(weight)
+    if changed:
+        audit_record(
+            actor=by, action=AuditAction.SETTINGS_CHANGED, detail={"point_weights": changed}
+        )
+    return saved
+
+
+@transaction.atomic
+def leaderboard_opt_in(*, user: User) -> LeaderboardOptIn:
+    opt_in, _ = LeaderboardOptIn.objects.get_or_create(user=user)
+    return opt_in
+
+
+@transaction.atomic
+def leaderboard_opt_out(*, user: User) -> None:
+    LeaderboardOptIn.objects.filter(user=user).delete()
+
+
+def metrics_export_record(*, actor: User, export: str, detail: dict) -> None:
+    """Every metrics download leaves an audit row: who took which table of what scope."""
+    audit_record(actor=actor, action=AuditAction.EXPORT, detail={"export": export, **detail})
