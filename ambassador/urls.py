@@ -8,6 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from accounts.decorators import mfa_gate
 from ambassador import health, views
+from posts.urls import metrics_patterns
 from posts.views import sharing as posts_sharing
 
 # The Django admin logs in through allauth: the same rate limits and MFA apply.
@@ -41,6 +42,7 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("library/", include("posts.urls")),
     path("programme/", include("training.urls")),
+    path("metrics/", include((metrics_patterns, "metrics"))),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posts.views import library, sharing
+from posts.views import library, metrics, sharing
 
 app_name = "posts"
 
@@ -43,3 +43,21 @@ sharing_patterns: list = [
 
 
 urlpatterns = library_patterns + sharing_patterns
+
+
+# --- Reach metrics, mounted at /metrics/ by the project's URLconf (namespace "metrics") ---------
+metrics_patterns: list = [
+    path("", metrics.dashboard, name="dashboard"),
+    path("export/<slug:table>.csv", metrics.export, name="export"),
+    path("me/", metrics.your_reach, name="me"),
+    path("me/export/<slug:table>.csv", metrics.your_export, name="me_export"),
+    path("me/data.json", metrics.personal_data, name="personal_data"),
+    path("people/<int:pk>/", metrics.person, name="person"),
+    path("definitions/", metrics.definitions, name="definitions"),
+    path("leaderboard/", metrics.leaderboard, name="leaderboard"),
+    path("leaderboard/opt-in/", metrics.opt_in, name="opt_in"),
+    path("calculator/", metrics.calculator, name="calculator"),
+    path("manage/rates/", metrics.rates, name="rates"),
+    path("manage/rates/<int:pk>/delete/", metrics.rate_delete, name="rate_delete"),
+    path("manage/points/", metrics.points, name="points"),
+]

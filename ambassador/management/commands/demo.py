@@ -7,7 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Order matters: people first, then the programme, then the content, then shares of it.
-DEMO_MODULES = ["accounts.demo", "training.demo", "posts.demo", "posts.demo_sharing"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "training.demo",
+    "posts.demo",
+    "posts.demo_sharing",
+    "posts.demo_metrics",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,91 @@
+"""Numbers on the metrics pages: formatted, labelled with their definition, never a fake 0."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from posts.metrics_definitions import BY_KEY
+from posts.metrics_tables import CHANGE, DATE, MONEY, NULLABLE, PERCENT, TEXT
+from posts.selectors.metrics import home_summary
+
+register = template.Library()
+
+
+def _number(value, decimals=None) -> str:
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def _formatted(value, kind: str, currency: str = "") -> str:
+    if kind == TEXT:
+        return str(value)
+    if kind == DATE:
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if kind == CHANGE:
+        if value is None:
+            return "—"
+        sign = "+" if value > 0 else ("−" if value < 0 else "±")  # noqa: RUF001
+        return f"{sign}{_number(abs(value), 1)} %"
+    if value is None:
+        return _("not reported") if kind == NULLABLE else "—"
+    if kind == PERCENT:
+        return f"{_number(value, 1)} %"
+    if kind == MONEY:
+        return f"{_number(Decimal(value).quantize(Decimal('1')), 0)} {currency}".strip()
+    return _number(value)
+
+
+def _render(value, kind: str, key: str, currency: str = ""):
+    text = _formatted(value, kind, currency)
+    definition = BY_KEY.get(key)
+    css = "metric-value"
+    if value is None and kind in (NULLABLE, CHANGE, PERCENT, MONEY):
+        css += " not-reported"
+    if kind == CHANGE and value is not None:
+        css += " change-up" if value > 0 else (" change-down" if value < 0 else "")
+    if definition is None or kind == TEXT:
+        return format_html('<span class="{}">{}</span>', css, text)
+    title = (
+        _("Change against the previous period of the same length")
+        if kind == CHANGE
+        else str(definition.text)
+    )
+    return format_html(
+        '<span class="{}" title="{}" aria-describedby="{}">{}</span>',
+        css,
+        title,
+        definition.anchor,
+        text,
+    )
+
+
+@register.simple_tag
+def cell(c):
+    """One table cell's content: its number with the definition as tooltip."""
+    return _render(c.value, c.kind, c.key, c.currency)
+
+
+@register.simple_tag
+def metric(value, key: str, kind: str = "int", currency: str = ""):
+    """A figure outside a table (summary cards)."""
+    return _render(value, kind, key, currency)
+
+
+@register.simple_tag
+def change(value):
+    return _render(None if value is None else round(value, 1), CHANGE, "period")
+
+
+@register.inclusion_tag("posts/metrics/_home_card.html", takes_context=True)
+def metrics_home_card(context):
+    """The home page's reach card: the dashboard's headline for managers and admins, and
+    the person's own reach for everyone else."""
+    request = context["request"]
+    keys = ("shares_intent", "potential_reach", "clicks", "participation", "period")
+    return {
+        "summary": home_summary(viewer=request.user),
+        "definitions": [BY_KEY[key] for key in keys],
+        "request": request,
+    }
