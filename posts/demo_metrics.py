@@ -59,6 +59,10 @@ def _small_team() -> Team | None:
             [TeamMembership(team=team, user_id=user_id) for user_id in moving],
             ignore_conflicts=True,
         )
+    # The people demo puts everyone back in their generic team on each run: move them again.
+    TeamMembership.objects.filter(
+        team=parent, user_id__in=TeamMembership.objects.filter(team=team).values("user_id")
+    ).delete()
     return team
 
 

@@ -51,6 +51,7 @@ from posts.models import (
     TeamNetworkDay,
 )
 from posts.models.metrics import ROLLUP_STATE_ID
+from posts.selectors.metrics import point_weights
 from training.models import Completion, GuidelineAcknowledgement
 
 logger = logging.getLogger(__name__)
@@ -603,19 +604,18 @@ def metric_rate_delete(*, rate_id: int, by: User) -> bool:
 @transaction.atomic
 def point_weights_set(*, weights: dict[str, int], by: User) -> list[PointWeight]:
     """Set the points of each action in ``weights``; only changes are stored and audited."""
-    current = {w.action: w for w in PointWeight.objects.select_for_update()}
+    list(PointWeight.objects.select_for_update())
+    current = point_weights()
     changed = {}
     saved = []
     for action, points in weights.items():
-        weight = current.get(action)
-        if weight is not None and weight.points == points:
+        if current.get(action) == points:
             continue
-        old = weight.points if weight is not None else None
         weight, _ = PointWeight.objects.update_or_create(
             action=action,
             defaults={"points": points, "updated_by": by, "updated_at": timezone.now()},
         )
-        changed[action] = {"from": old, "to": points}
+        changed[action] = {"from": current.get(action), "to": points}
         saved.append(weight)
     if changed:
         audit_record(
