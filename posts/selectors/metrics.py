@@ -535,13 +535,14 @@ def _participation(scope: Scope, periods: list[Period]) -> list[int]:
     """People in scope who shared at least once in each period (one query)."""
     first = min(p.start for p in periods)
     last = max(p.end for p in periods)
-    shared = Q(shares_posted__gt=0) | Q(shares_intent__gt=0)
-    rows = PersonDay.objects.filter(
-        shared, day__gte=first, day__lte=last, user_id__in=scope.user_ids
+    rows = ShareFacts.objects.filter(
+        shared_on__gte=first, shared_on__lte=last, user_id__in=scope.user_ids
     )
     counts = rows.aggregate(
         **{
-            f"p{index}": Count("user_id", distinct=True, filter=Q(day__gte=p.start, day__lte=p.end))
+            f"p{index}": Count(
+                "user_id", distinct=True, filter=Q(shared_on__gte=p.start, shared_on__lte=p.end)
+            )
             for index, p in enumerate(periods)
         }
     )
@@ -691,14 +692,11 @@ def opted_in_user_ids(*, user_ids) -> set[int]:
 
 def opted_in_people(*, scope: Scope, period: Period) -> list[PersonRow]:
     """Individual figures of the people in scope who opted in; nobody else."""
+    opted_in = LeaderboardOptIn.objects.filter(
+        user_id__in=scope.user_ids, user__is_active=True
+    ).values("user_id")
     rows = (
-        PersonDay.objects.filter(
-            day__gte=period.start,
-            day__lte=period.end,
-            user_id__in=scope.user_ids,
-            user__is_active=True,
-            user__leaderboard_opt_in__isnull=False,
-        )
+        PersonDay.objects.filter(day__gte=period.start, day__lte=period.end, user_id__in=opted_in)
         .values("user_id", "user__display_name", "user__email")
         .order_by()
         .annotate(**_sums())

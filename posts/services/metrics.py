@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from accounts.audit import AuditAction
@@ -172,23 +172,30 @@ def _upsert_share_days(rows: list[ShareDay], fields: list[str]) -> None:
     )
 
 
-def _share_days_from_clicks(*, since: dt.datetime) -> set[tuple[int, dt.date]]:
-    touched: set[tuple[int, dt.date]] = set()
-    batch: list[ShareDay] = []
-    rows = (
-        ShareDailyClicks.objects.filter(updated_at__gte=since)
-        .values_list("share_id", "day", "clicks", "unique_visitors")
-        .iterator(chunk_size=BATCH)
+# The click totals of share days into ``ShareDay`` (engagement columns left as they are).
+_SHARE_DAYS_SQL = """
+INSERT INTO {share_day} (share_id, day, clicks, unique_visitors, engagement, impressions)
+SELECT c.share_id, c.day, c.clicks, c.unique_visitors, NULL, NULL
+FROM {clicks} c WHERE {where}
+ON CONFLICT (share_id, day) DO UPDATE
+    SET clicks = excluded.clicks, unique_visitors = excluded.unique_visitors
+"""
+
+
+def _copy_click_totals(where: str, params: list) -> int:
+    sql = _SHARE_DAYS_SQL.format(
+        share_day=ShareDay._meta.db_table, clicks=ShareDailyClicks._meta.db_table, where=where
     )
-    for share_id, day, clicks, uniques in rows:
-        touched.add((share_id, day))
-        batch.append(ShareDay(share_id=share_id, day=day, clicks=clicks, unique_visitors=uniques))
-        if len(batch) >= BATCH:
-            _upsert_share_days(batch, ["clicks", "unique_visitors"])
-            batch = []
-    if batch:
-        _upsert_share_days(batch, ["clicks", "unique_visitors"])
-    return touched
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _share_days_from_clicks(*, since: dt.datetime) -> set[tuple[int, dt.date]]:
+    _copy_click_totals("c.updated_at >= %s", [since])
+    return set(
+        ShareDailyClicks.objects.filter(updated_at__gte=since).values_list("share_id", "day")
+    )
 
 
 def _share_days_from_readings(*, share_ids: set[int]) -> set[tuple[int, dt.date]]:
@@ -214,142 +221,170 @@ def _share_days_from_readings(*, share_ids: set[int]) -> set[tuple[int, dt.date]
 # --- Step 3: the aggregates of one day ----------------------------------------------------------
 
 
-def _keys_q(field_name: str, keys: set | None) -> Q:
-    """``field_name`` in ``keys``, where a None key means the field is NULL; ALL: no filter."""
+def _in(column: str, keys: set | None) -> tuple[str, list]:
+    """SQL for ``column`` in ``keys`` (a None key: the column is NULL); ALL: always true."""
     if keys is ALL:
-        return Q()
-    present = {k for k in keys if k is not None}
-    q = Q(**{f"{field_name}__in": present})
+        return "1 = 1", []
+    present = sorted(k for k in keys if k is not None)
+    parts, params = [], []
+    if present:
+        parts.append(f"{column} IN ({', '.join(['%s'] * len(present))})")
+        params += present
     if None in keys:
-        q |= Q(**{f"{field_name}__isnull": True})
-    return q
+        parts.append(f"{column} IS NULL")
+    return ("(" + " OR ".join(parts) + ")" if parts else "1 = 0"), params
 
 
-def _figures() -> dict:
+def _tables() -> dict[str, str]:
     return {
-        "shares_posted": 0,
-        "shares_intent": 0,
-        "potential_reach": 0,
-        "clicks": 0,
-        "unique_visitors": 0,
-        "engagement": None,
-        "impressions": None,
+        "facts": ShareFacts._meta.db_table,
+        "share_day": ShareDay._meta.db_table,
+        "team_day": TeamNetworkDay._meta.db_table,
+        "person_day": PersonDay._meta.db_table,
+        "content_day": ContentTeamDay._meta.db_table,
+        "user": User._meta.db_table,
+        "completion": Completion._meta.db_table,
+        "acknowledgement": GuidelineAcknowledgement._meta.db_table,
+        "item": ContentItem._meta.db_table,
     }
 
 
-def _add_shares(figures: dict, kind: str, count: int, reach: int | None) -> None:
-    key = "shares_posted" if kind == ShareKind.POSTED else "shares_intent"
-    figures[key] += count
-    figures["potential_reach"] += reach or 0
+# The figures of one day for the keys in ``{keys}`` (a share's facts and its days), grouped
+# by ``{group}``: portable SQL (PostgreSQL and SQLite), run entirely in the database.
+_FIGURES_SQL = """
+SELECT {group}, SUM(posted), SUM(intent), SUM(reach), SUM(clicks), SUM(uniques),
+       SUM(engagement), SUM(impressions)
+FROM (
+    SELECT {facts_group},
+           CASE WHEN f.kind = %s THEN 1 ELSE 0 END AS posted,
+           CASE WHEN f.kind = %s THEN 0 ELSE 1 END AS intent,
+           f.followers AS reach, 0 AS clicks, 0 AS uniques,
+           CAST(NULL AS INTEGER) AS engagement, CAST(NULL AS INTEGER) AS impressions
+    FROM {facts} f
+    WHERE f.shared_on = %s AND {keys}
+    UNION ALL
+    SELECT {facts_group}, 0, 0, 0, d.clicks, d.unique_visitors, d.engagement, d.impressions
+    FROM {share_day} d JOIN {facts} f ON f.share_id = d.share_id
+    WHERE d.day = %s AND {keys}
+) figures
+GROUP BY {group}
+"""
+
+FIGURE_COLUMNS = (
+    "shares_posted, shares_intent, potential_reach, clicks, unique_visitors, engagement, "
+    "impressions"
+)
 
 
-def _add_days(figures: dict, row: dict) -> None:
-    figures["clicks"] += row["clicks"] or 0
-    figures["unique_visitors"] += row["uniques"] or 0
-    for name, value in (("engagement", row["engagement"]), ("impressions", row["impressions"])):
-        if value is not None:
-            figures[name] = (figures[name] or 0) + value
-
-
-def _day_sums(queryset, *group):
-    return (
-        queryset.values(*group)
-        .order_by()
-        .annotate(
-            clicks=Sum("clicks"),
-            uniques=Sum("unique_visitors"),
-            engagement=Sum("engagement"),
-            impressions=Sum("impressions"),
+def _replace_day(table: str, key_columns: list[str], key: str, keys: set | None, day) -> None:
+    """Delete the day's rows of these keys and insert them again from the shares."""
+    facts_keys, params = _in(f"f.{key}", keys)
+    row_keys, _ = _in(key, keys)
+    figures = _FIGURES_SQL.format(
+        group=", ".join(key_columns),
+        facts_group=", ".join(f"f.{c} AS {c}" for c in key_columns),
+        keys=facts_keys,
+        **_tables(),
+    )
+    # Identifiers come from model metadata; every value is a parameter.
+    delete = f"DELETE FROM {table} WHERE day = %s AND {row_keys}"  # noqa: S608
+    insert = (
+        f"INSERT INTO {table} ({', '.join(key_columns)}, {FIGURE_COLUMNS}, day) "  # noqa: S608
+        f"SELECT figures_of_day.*, %s FROM ({figures}) figures_of_day"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(delete, [day, *params])
+        cursor.execute(
+            insert, [day, ShareKind.POSTED, ShareKind.POSTED, day, *params, day, *params]
         )
-    )
-
-
-def _share_sums(queryset, *group):
-    return (
-        queryset.values(*group, "kind").order_by().annotate(n=Count("pk"), reach=Sum("followers"))
-    )
 
 
 def _recompute_teams(day: dt.date, teams: set | None) -> None:
-    found: dict[tuple, dict] = defaultdict(_figures)
-    facts = ShareFacts.objects.filter(_keys_q("team", teams), shared_on=day)
-    for row in _share_sums(facts, "team_id", "network"):
-        _add_shares(found[(row["team_id"], row["network"])], row["kind"], row["n"], row["reach"])
-    days = ShareDay.objects.filter(_keys_q("share__metrics__team", teams), day=day)
-    for row in _day_sums(days, "share__metrics__team_id", "share__metrics__network"):
-        key = (row["share__metrics__team_id"], row["share__metrics__network"])
-        _add_days(found[key], row)
-    TeamNetworkDay.objects.filter(_keys_q("team", teams), day=day).delete()
-    TeamNetworkDay.objects.bulk_create(
-        [
-            TeamNetworkDay(team_id=team_id, network=network, day=day, **figures)
-            for (team_id, network), figures in found.items()
-        ],
-        batch_size=BATCH,
-    )
+    _replace_day(_tables()["team_day"], ["team_id", "network"], "team_id", teams, day)
 
 
 def _recompute_items(day: dt.date, items: set | None) -> None:
-    found: dict[tuple, dict] = defaultdict(_figures)
-    facts = ShareFacts.objects.filter(_keys_q("item", items), shared_on=day)
-    for row in _share_sums(facts, "item_id", "team_id"):
-        _add_shares(found[(row["item_id"], row["team_id"])], row["kind"], row["n"], row["reach"])
-    days = ShareDay.objects.filter(_keys_q("share__metrics__item", items), day=day)
-    for row in _day_sums(days, "share__metrics__item_id", "share__metrics__team_id"):
-        _add_days(found[(row["share__metrics__item_id"], row["share__metrics__team_id"])], row)
-    ContentTeamDay.objects.filter(_keys_q("item", items), day=day).delete()
-    ContentTeamDay.objects.bulk_create(
-        [
-            ContentTeamDay(item_id=item_id, team_id=team_id, day=day, **figures)
-            for (item_id, team_id), figures in found.items()
-        ],
-        batch_size=BATCH,
-    )
+    _replace_day(_tables()["content_day"], ["item_id", "team_id"], "item_id", items, day)
 
 
-def _activity_counts(day: dt.date, users: set | None) -> dict[int, dict[str, int]]:
-    """Completed modules, acknowledged guidelines and approved suggestions per person that day."""
-    start, end = programme_day_bounds(day)
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    sources = (
-        ("modules_completed", Completion.objects, "user", "completed_at"),
-        ("guidelines_acknowledged", GuidelineAcknowledgement.objects, "user", "acknowledged_at"),
-        ("suggestions_approved", ContentItem.objects, "suggested_by", "approved_at"),
-    )
-    for name, manager, person, moment in sources:
-        rows = (
-            manager.filter(_keys_q(person, users), **{f"{moment}__gte": start})
-            .filter(**{f"{moment}__lt": end, f"{person}__isnull": False})
-            .values(person)
-            .order_by()
-            .annotate(n=Count("pk"))
-        )
-        for row in rows:
-            counts[row[person]][name] = row["n"]
-    return counts
+# One person's day: their shares' figures and the actions that earn points, active people only.
+_PEOPLE_SQL = """
+INSERT INTO {person_day} (user_id, day, {figure_columns}, modules_completed,
+                          guidelines_acknowledged, suggestions_approved)
+SELECT a.user_id, %s, SUM(a.posted), SUM(a.intent), SUM(a.reach), SUM(a.clicks),
+       SUM(a.uniques), SUM(a.engagement), SUM(a.impressions), SUM(a.modules),
+       SUM(a.acknowledged), SUM(a.suggestions)
+FROM (
+    SELECT f.user_id AS user_id,
+           CASE WHEN f.kind = %s THEN 1 ELSE 0 END AS posted,
+           CASE WHEN f.kind = %s THEN 0 ELSE 1 END AS intent,
+           f.followers AS reach, 0 AS clicks, 0 AS uniques,
+           CAST(NULL AS INTEGER) AS engagement, CAST(NULL AS INTEGER) AS impressions,
+           0 AS modules, 0 AS acknowledged, 0 AS suggestions
+    FROM {facts} f WHERE f.shared_on = %s AND {keys_f}
+    UNION ALL
+    SELECT f.user_id, 0, 0, 0, d.clicks, d.unique_visitors, d.engagement, d.impressions, 0, 0, 0
+    FROM {share_day} d JOIN {facts} f ON f.share_id = d.share_id
+    WHERE d.day = %s AND {keys_f}
+    UNION ALL
+    SELECT c.user_id, 0, 0, 0, 0, 0, NULL, NULL, 1, 0, 0
+    FROM {completion} c WHERE c.completed_at >= %s AND c.completed_at < %s AND {keys_c}
+    UNION ALL
+    SELECT g.user_id, 0, 0, 0, 0, 0, NULL, NULL, 0, 1, 0
+    FROM {acknowledgement} g
+    WHERE g.acknowledged_at >= %s AND g.acknowledged_at < %s AND {keys_g}
+    UNION ALL
+    SELECT i.suggested_by_id, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 1
+    FROM {item} i
+    WHERE i.suggested_by_id IS NOT NULL AND i.approved_at >= %s AND i.approved_at < %s
+          AND {keys_i}
+) a
+JOIN {user} u ON u.id = a.user_id AND u.is_active = %s
+GROUP BY a.user_id
+"""
 
 
 def _recompute_people(day: dt.date, users: set | None) -> None:
-    found: dict[int, dict] = defaultdict(_figures)
-    facts = ShareFacts.objects.filter(_keys_q("user", users), shared_on=day)
-    for row in _share_sums(facts, "user_id"):
-        _add_shares(found[row["user_id"]], row["kind"], row["n"], row["reach"])
-    days = ShareDay.objects.filter(_keys_q("share__metrics__user", users), day=day)
-    for row in _day_sums(days, "share__metrics__user_id"):
-        _add_days(found[row["share__metrics__user_id"]], row)
-    activity = _activity_counts(day, users)
-    for user_id in activity:
-        found.setdefault(user_id, _figures())
-    active = set(User.objects.active().filter(id__in=list(found)).values_list("id", flat=True))
-    PersonDay.objects.filter(_keys_q("user", users), day=day).delete()
-    PersonDay.objects.bulk_create(
-        [
-            PersonDay(user_id=user_id, day=day, **figures, **activity.get(user_id, {}))
-            for user_id, figures in found.items()
-            if user_id in active
-        ],
-        batch_size=BATCH,
+    t = _tables()
+    start, end = programme_day_bounds(day)
+    keys_f, params = _in("f.user_id", users)
+    keys_c, _ = _in("c.user_id", users)
+    keys_g, _ = _in("g.user_id", users)
+    keys_i, _ = _in("i.suggested_by_id", users)
+    keys_d, _ = _in("user_id", users)
+    sql = _PEOPLE_SQL.format(
+        figure_columns=FIGURE_COLUMNS,
+        keys_f=keys_f,
+        keys_c=keys_c,
+        keys_g=keys_g,
+        keys_i=keys_i,
+        **t,
     )
+    with connection.cursor() as cursor:
+        delete = f"DELETE FROM {t['person_day']} WHERE day = %s AND {keys_d}"  # noqa: S608
+        cursor.execute(delete, [day, *params])
+        cursor.execute(
+            sql,
+            [
+                day,
+                ShareKind.POSTED,
+                ShareKind.POSTED,
+                day,
+                *params,
+                day,
+                *params,
+                start,
+                end,
+                *params,
+                start,
+                end,
+                *params,
+                start,
+                end,
+                *params,
+                True,
+            ],
+        )
 
 
 def _recompute_day(day: dt.date, *, teams=ALL, users=ALL, items=ALL) -> None:
@@ -516,17 +551,18 @@ def _rebuild(first: dt.date, last: dt.date) -> RollupResult:
     result = RollupResult(new_shares=len(new_facts))
     for day in _days_with_rows(first, last, set(engagement_by_day)):
         ShareDay.objects.filter(day=day).delete()
-        rows = {
-            share_id: ShareDay(share_id=share_id, day=day, clicks=clicks, unique_visitors=uniques)
-            for share_id, clicks, uniques in ShareDailyClicks.objects.filter(day=day).values_list(
-                "share_id", "clicks", "unique_visitors"
+        result.share_days += _copy_click_totals("c.day = %s", [day])
+        engaged = engagement_by_day.get(day, {})
+        if engaged:
+            _upsert_share_days(
+                [
+                    ShareDay(
+                        share_id=share_id, day=day, engagement=values[0], impressions=values[1]
+                    )
+                    for share_id, values in engaged.items()
+                ],
+                ["engagement", "impressions"],
             )
-        }
-        for share_id, (engaged, impressions) in engagement_by_day.get(day, {}).items():
-            row = rows.setdefault(share_id, ShareDay(share_id=share_id, day=day))
-            row.engagement, row.impressions = engaged, impressions
-        ShareDay.objects.bulk_create(list(rows.values()), batch_size=BATCH)
-        result.share_days += len(rows)
         _recompute_day(day)
         result.days.append(day)
     return result

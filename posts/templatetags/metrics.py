@@ -1,10 +1,13 @@
 """Numbers on the metrics pages: formatted, labelled with their definition, never a fake 0."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
-from django.utils import formats
-from django.utils.html import format_html
+from django.utils import formats, numberformat
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from posts.metrics_definitions import BY_KEY
@@ -14,8 +17,37 @@ from posts.selectors.metrics import home_summary
 register = template.Library()
 
 
+@lru_cache(maxsize=16)
+def _separators(language: str) -> tuple[str, str, int]:
+    return (
+        formats.get_format("DECIMAL_SEPARATOR", language),
+        formats.get_format("THOUSAND_SEPARATOR", language),
+        formats.get_format("NUMBER_GROUPING", language),
+    )
+
+
 def _number(value, decimals=None) -> str:
-    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    decimal_sep, thousand_sep, grouping = _separators(get_language() or "en")
+    return numberformat.format(
+        value,
+        decimal_sep,
+        decimal_pos=decimals,
+        grouping=grouping,
+        thousand_sep=thousand_sep,
+        force_grouping=True,
+    )
+
+
+@lru_cache(maxsize=64)
+def _tooltip(language: str, key: str, is_change: bool) -> str:
+    """The escaped ``title`` and ``aria-describedby`` of a number (per language and figure)."""
+    definition = BY_KEY[key]
+    title = (
+        _("Change against the previous period of the same length")
+        if is_change
+        else str(definition.text)
+    )
+    return f' title="{escape(title)}" aria-describedby="{definition.anchor}"'
 
 
 def _formatted(value, kind: str, currency: str = "") -> str:
@@ -47,18 +79,8 @@ def _render(value, kind: str, key: str, currency: str = ""):
         css += " change-up" if value > 0 else (" change-down" if value < 0 else "")
     if definition is None or kind == TEXT:
         return format_html('<span class="{}">{}</span>', css, text)
-    title = (
-        _("Change against the previous period of the same length")
-        if kind == CHANGE
-        else str(definition.text)
-    )
-    return format_html(
-        '<span class="{}" title="{}" aria-describedby="{}">{}</span>',
-        css,
-        title,
-        definition.anchor,
-        text,
-    )
+    tooltip = _tooltip(get_language() or "en", key, kind == CHANGE)
+    return mark_safe(f'<span class="{css}"{tooltip}>{escape(text)}</span>')  # noqa: S308
 
 
 @register.simple_tag
