@@ -9,32 +9,28 @@ in to the leaderboard; teams below ``METRICS_MIN_GROUP_SIZE`` are shown with the
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as accounts_selectors
-from accounts.models import SocialProfile, Team, TeamMembership, User
-from posts.metrics_definitions import ESSAY_AMBASSADORS, ESSAY_FOLLOWERS
+from accounts.models import TeamMembership, User
 from posts.models import (
     ContentTeamDay,
     LeaderboardOptIn,
     MetricRate,
     PersonDay,
-    PointAction,
-    PointWeight,
     RollupState,
     Share,
     ShareDay,
     ShareFacts,
     TeamNetworkDay,
 )
+from posts.selectors.metric_scopes import Scope, TeamGroup, dashboard_scope, viewer_can_see_teams
+from posts.selectors.points import ACTIVITY_FIELDS, point_weights, points_of
 from training.models import Completion, Module
 from training.selectors import guideline_current, users_without_current_acknowledgement
 
@@ -43,21 +39,6 @@ DEFAULT_PERIOD_DAYS = 30
 CUSTOM_PERIOD_MAX_DAYS = 400
 TOP_CONTENT = 10
 
-# The default points of each action until an admin sets them.
-DEFAULT_POINTS = {
-    PointAction.SHARE: 10,
-    PointAction.CLICK: 1,
-    PointAction.MODULE_COMPLETED: 20,
-    PointAction.SUGGESTION_APPROVED: 15,
-    PointAction.GUIDELINES_ACKNOWLEDGED: 5,
-}
-POINT_FIELDS = {
-    PointAction.SHARE: ("shares_posted", "shares_intent"),
-    PointAction.CLICK: ("clicks",),
-    PointAction.MODULE_COMPLETED: ("modules_completed",),
-    PointAction.SUGGESTION_APPROVED: ("suggestions_approved",),
-    PointAction.GUIDELINES_ACKNOWLEDGED: ("guidelines_acknowledged",),
-}
 FIGURE_FIELDS = (
     "shares_posted",
     "shares_intent",
@@ -68,10 +49,6 @@ FIGURE_FIELDS = (
     "impressions",
 )
 NULLABLE = {"engagement", "impressions"}
-
-
-def min_group_size() -> int:
-    return max(1, settings.METRICS_MIN_GROUP_SIZE)
 
 
 def programme_today() -> dt.date:
@@ -233,209 +210,27 @@ def _round_emv(figures: Figures) -> None:
         figures.emv = {c: v.quantize(Decimal("1")) for c, v in figures.emv.items()}
 
 
-# --- Scopes and teams --------------------------------------------------------------------------
+# --- The dashboard ------------------------------------------------------------------------------
 
 
 @dataclass
-class TeamGroup:
-    """One row of a teams table: a team and the small teams shown with it."""
+class TeamRow:
+    """A teams-table row: a team (with the small teams shown with it) and its figures."""
 
-    team_id: int | None
-    name: str
-    people: int
-    merged: list[str] = field(default_factory=list)
-    member_team_ids: set = field(default_factory=set)
+    group: TeamGroup
     figures: Figures = field(default_factory=Figures)
 
-
-@dataclass
-class Scope:
-    """What a dashboard covers: the whole programme, or a set of teams."""
-
-    label: str
-    team_ids: frozenset[int] | None  # None: the whole programme, people in no team included
-    people: int
-    user_ids: frozenset[int]
-    groups: list[TeamGroup]
-    hidden_people: int = 0  # people in teams too small to show even merged
-    selected_team: Team | None = None
-    merged_into: str = ""  # the selected team was too small: shown with this group
+    @property
+    def name(self) -> str:
+        return self.group.name
 
     @property
-    def too_small(self) -> bool:
-        return self.people < min_group_size()
+    def merged(self) -> list[str]:
+        return self.group.merged
 
     @property
-    def is_programme(self) -> bool:
-        return self.team_ids is None
-
-    def team_q(self, field_name: str = "team") -> Q:
-        if self.team_ids is None:
-            return Q()
-        return Q(**{f"{field_name}__in": self.team_ids})
-
-    def group_of(self, team_id: int | None) -> TeamGroup | None:
-        for group in self.groups:
-            if team_id in group.member_team_ids:
-                return group
-        return None
-
-
-def _team_groups(
-    *, teams: list[dict], members: dict[int, set[int]], include_no_team: bool
-) -> tuple[list[TeamGroup], int]:
-    """Merge teams smaller than the minimum group size into their nearest ancestor in scope
-    that is big enough (counting what merged into it); the rest into one "smaller teams" row,
-    hidden if that is still too small. Returns the groups and the people hidden."""
-    minimum = min_group_size()
-    by_id = {t["id"]: t for t in teams}
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for t in teams:
-        parent = t["parent_id"] if t["parent_id"] in by_id else None
-        children[parent].append(t["id"])
-
-    # Bottom-up: a small team hands its people (and its merged teams) to its parent.
-    carried: dict[int, set[int]] = {t["id"]: set(members.get(t["id"], set())) for t in teams}
-    merged_names: dict[int, list[str]] = defaultdict(list)
-    merged_ids: dict[int, set[int]] = {t["id"]: {t["id"]} for t in teams}
-    shown: set[int] = set()
-    orphans: list[int] = []
-
-    def visit(team_id: int) -> None:
-        for child in sorted(children.get(team_id, []), key=lambda i: by_id[i]["name"]):
-            visit(child)
-        if len(carried[team_id]) >= minimum:
-            shown.add(team_id)
-            return
-        parent = by_id[team_id]["parent_id"]
-        if parent in by_id:
-            carried[parent] |= carried[team_id]
-            merged_names[parent] += [by_id[team_id]["name"], *merged_names[team_id]]
-            merged_ids[parent] |= merged_ids[team_id]
-        else:
-            orphans.append(team_id)
-
-    for root in sorted(children.get(None, []), key=lambda i: by_id[i]["name"]):
-        visit(root)
-
-    groups = [
-        TeamGroup(
-            team_id=team_id,
-            name=by_id[team_id]["name"],
-            people=len(carried[team_id]),
-            merged=sorted(merged_names[team_id]),
-            member_team_ids=merged_ids[team_id],
-        )
-        for team_id in sorted(shown, key=lambda i: by_id[i]["name"].lower())
-    ]
-    leftover_people: set[int] = set()
-    leftover_ids: set = set()
-    leftover_names: list[str] = []
-    for team_id in orphans:
-        leftover_people |= carried[team_id]
-        leftover_ids |= merged_ids[team_id]
-        leftover_names += [by_id[team_id]["name"], *merged_names[team_id]]
-    if include_no_team:
-        leftover_people |= members.get(None, set())
-        leftover_ids.add(None)
-    hidden = 0
-    if leftover_ids:
-        if len(leftover_people) >= minimum:
-            groups.append(
-                TeamGroup(
-                    team_id=None,
-                    name=_("Smaller teams and people in no team")
-                    if include_no_team
-                    else _("Smaller teams together"),
-                    people=len(leftover_people),
-                    merged=sorted(leftover_names),
-                    member_team_ids=leftover_ids,
-                )
-            )
-        else:
-            hidden = len(leftover_people)
-    return groups, hidden
-
-
-def _memberships(team_ids) -> dict[int | None, set[int]]:
-    members: dict[int | None, set[int]] = defaultdict(set)
-    rows = TeamMembership.objects.filter(user__is_active=True)
-    if team_ids is not None:
-        rows = rows.filter(team_id__in=team_ids)
-    for team_id, user_id in rows.values_list("team_id", "user_id"):
-        members[team_id].add(user_id)
-    return members
-
-
-def _scope(*, label: str, team_ids: set[int] | None, selected: Team | None = None) -> Scope:
-    teams = list(
-        (Team.objects.filter(id__in=team_ids) if team_ids is not None else Team.objects.all())
-        .values("id", "name", "parent_id")
-        .order_by("name")
-    )
-    members = _memberships(team_ids)
-    if team_ids is None:
-        everyone = set(User.objects.active().values_list("id", flat=True))
-        in_teams = set().union(*members.values()) if members else set()
-        members[None] = everyone - in_teams
-        user_ids = everyone
-    else:
-        user_ids = set().union(*members.values()) if members else set()
-    groups, hidden = _team_groups(teams=teams, members=members, include_no_team=team_ids is None)
-    return Scope(
-        label=label,
-        team_ids=frozenset(team_ids) if team_ids is not None else None,
-        people=len(user_ids),
-        user_ids=frozenset(user_ids),
-        groups=groups,
-        hidden_people=hidden,
-        selected_team=selected,
-    )
-
-
-def viewer_can_see_teams(*, viewer: User) -> bool:
-    return bool(viewer.is_authenticated and viewer.is_active) and (
-        viewer.is_admin or accounts_selectors.user_is_manager(user=viewer)
-    )
-
-
-def dashboard_scope(*, viewer: User, team_id: int | None = None) -> Scope | None:
-    """The scope ``viewer`` may see: an admin the programme, a manager their teams and their
-    sub-teams; narrowed to ``team_id`` when given. None: not theirs to see (answer 404)."""
-    if not viewer_can_see_teams(viewer=viewer):
-        return None
-    if viewer.is_admin and team_id is None:
-        return _scope(label=_("Whole programme"), team_ids=None)
-    managed = set(accounts_selectors.teams_managed_by(user=viewer).values_list("id", flat=True))
-    if team_id is None:
-        return _scope(label=_("Your teams"), team_ids=managed)
-    if team_id not in managed:
-        return None
-    team = Team.objects.get(pk=team_id)
-    sub_teams = accounts_selectors.team_descendant_ids(team_ids={team_id})
-    scope = _scope(label=team.name, team_ids=sub_teams, selected=team)
-    if scope.too_small:
-        # Too small alone: show it with the nearest ancestor the viewer sees that is big enough.
-        ancestor = team.parent
-        while ancestor is not None and ancestor.pk in managed:
-            wider = _scope(
-                label=ancestor.name,
-                team_ids=accounts_selectors.team_descendant_ids(team_ids={ancestor.pk}),
-                selected=ancestor,
-            )
-            if not wider.too_small:
-                wider.merged_into = ancestor.name
-                return wider
-            ancestor = ancestor.parent
-    return scope
-
-
-def selectable_teams(*, viewer: User) -> QuerySet[Team]:
-    """The teams a viewer can narrow their dashboard to."""
-    return accounts_selectors.teams_managed_by(user=viewer).order_by("name")
-
-
-# --- The dashboard ------------------------------------------------------------------------------
+    def people(self) -> int:
+        return self.group.people
 
 
 @dataclass
@@ -484,7 +279,7 @@ class Dashboard:
     previous: Figures
     networks: list[NetworkRow]
     weeks: list[WeekRow]
-    teams: list[TeamGroup]
+    teams: list[TeamRow]
     content: list[ContentRow]
     people: list[PersonRow]
     rates_used: list[MetricRate]
@@ -620,16 +415,7 @@ def dashboard(*, scope: Scope, period: Period, viewer: User) -> Dashboard:
     current.sharers, before.sharers = _participation(scope, [period, previous])
     current.people = before.people = scope.people
 
-    groups = [
-        TeamGroup(
-            team_id=g.team_id,
-            name=g.name,
-            people=g.people,
-            merged=g.merged,
-            member_team_ids=g.member_team_ids,
-        )
-        for g in scope.groups
-    ]
+    groups = [TeamRow(group=g) for g in scope.groups]
     team_rows = (
         TeamNetworkDay.objects.filter(scope.team_q(), day__gte=period.start, day__lte=period.end)
         .values("team_id")
@@ -638,7 +424,7 @@ def dashboard(*, scope: Scope, period: Period, viewer: User) -> Dashboard:
     )
     for row in team_rows:
         for group in groups:
-            if row["team_id"] in group.member_team_ids:
+            if row["team_id"] in group.group.member_team_ids:
                 group.figures.add(row)
                 break
 
@@ -892,13 +678,13 @@ def person_reach(*, user: User, period: Period) -> PersonReach:
     points = 0
     rows = (
         PersonDay.objects.filter(user=user, day__gte=previous.start, day__lte=period.end)
-        .values("day", *FIGURE_FIELDS, *_point_count_fields())
+        .values("day", *FIGURE_FIELDS, *ACTIVITY_FIELDS)
         .order_by("day")
     )
     for row in rows:
         if period.contains(row["day"]):
             current.add(row)
-            points += _points_of(row, weights)
+            points += points_of(row, weights)
             for week in weeks:
                 if week.start <= row["day"] <= week.end:
                     week.figures.add(row)
@@ -928,230 +714,3 @@ def person_figures_visible_to(*, viewer: User, person: User) -> bool:
         return True
     managed = accounts_selectors.teams_managed_by(user=viewer).values("id")
     return TeamMembership.objects.filter(user=person, team_id__in=managed).exists()
-
-
-# --- Points and leaderboards ------------------------------------------------------------------------
-
-
-def point_weights() -> dict[str, int]:
-    weights = {str(action): points for action, points in DEFAULT_POINTS.items()}
-    weights.update(dict(PointWeight.objects.values_list("action", "points")))
-    return weights
-
-
-def _point_count_fields() -> tuple[str, ...]:
-    names = []
-    for fields in POINT_FIELDS.values():
-        names += [f for f in fields if f not in FIGURE_FIELDS]
-    return tuple(names)
-
-
-def _points_of(row: dict, weights: dict[str, int]) -> int:
-    return sum(
-        weights[action] * sum(row.get(f) or 0 for f in fields)
-        for action, fields in POINT_FIELDS.items()
-    )
-
-
-@dataclass
-class BoardRow:
-    rank: int
-    name: str
-    points: int
-    shares: int
-    clicks: int
-    user_id: int | None = None
-    merged: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Leaderboard:
-    period: Period
-    people: list[BoardRow]
-    teams: list[BoardRow]
-    weights: dict[str, int]
-    viewer_opted_in: bool
-    viewer_points: int
-
-
-def _ranked(rows: list[BoardRow]) -> list[BoardRow]:
-    rows.sort(key=lambda r: (-r.points, r.name.lower()))
-    rank, previous = 0, None
-    for index, row in enumerate(rows, start=1):
-        if row.points != previous:
-            rank, previous = index, row.points
-        row.rank = rank
-    return rows
-
-
-def leaderboard(*, period: Period, viewer: User) -> Leaderboard:
-    """Team boards always (small teams with their parent); people only if they opted in."""
-    weights = point_weights()
-    count_fields = ("shares_posted", "shares_intent", "clicks", *_point_count_fields())
-    per_user = {
-        row["user_id"]: row
-        for row in PersonDay.objects.filter(
-            day__gte=period.start, day__lte=period.end, user__is_active=True
-        )
-        .values("user_id")
-        .order_by()
-        .annotate(**{name: Sum(name) for name in count_fields})
-    }
-    opted_in = {
-        user_id: name or email
-        for user_id, name, email in LeaderboardOptIn.objects.filter(
-            user__is_active=True
-        ).values_list("user_id", "user__display_name", "user__email")
-    }
-    people = [
-        BoardRow(
-            rank=0,
-            name=name,
-            points=_points_of(per_user.get(user_id, {}), weights),
-            shares=_shares(per_user.get(user_id, {})),
-            clicks=per_user.get(user_id, {}).get("clicks") or 0,
-            user_id=user_id,
-        )
-        for user_id, name in opted_in.items()
-    ]
-    scope = _scope(label="", team_ids=None)
-    primary: dict[int, int | None] = {}
-    for user_id, team_id in (
-        TeamMembership.objects.filter(user__is_active=True)
-        .order_by("user_id", "joined_at", "id")
-        .values_list("user_id", "team_id")
-    ):
-        primary.setdefault(user_id, team_id)
-    teams = []
-    for group in scope.groups:
-        if group.team_id is None and None in group.member_team_ids:
-            continue  # people in no team form no team
-        row = BoardRow(rank=0, name=group.name, points=0, shares=0, clicks=0, merged=group.merged)
-        for user_id, values in per_user.items():
-            if primary.get(user_id) in group.member_team_ids:
-                row.points += _points_of(values, weights)
-                row.shares += _shares(values)
-                row.clicks += values.get("clicks") or 0
-        teams.append(row)
-    mine = per_user.get(viewer.pk, {})
-    return Leaderboard(
-        period=period,
-        people=_ranked(people),
-        teams=_ranked(teams),
-        weights=weights,
-        viewer_opted_in=viewer.pk in opted_in,
-        viewer_points=_points_of(mine, weights),
-    )
-
-
-def _shares(row: dict) -> int:
-    return (row.get("shares_posted") or 0) + (row.get("shares_intent") or 0)
-
-
-def is_opted_in(*, user: User) -> bool:
-    return LeaderboardOptIn.objects.filter(user=user).exists()
-
-
-# --- The reach calculator ---------------------------------------------------------------------------
-
-
-@dataclass
-class NetworkMedian:
-    network: str
-    label: str
-    people: int
-    median_followers: int
-
-
-@dataclass
-class Scenario:
-    label: str
-    ambassadors: int
-    shares_per_month: Decimal
-    followers: int
-
-    @property
-    def reach(self) -> int:
-        return int(self.ambassadors * self.shares_per_month * self.followers)
-
-
-@dataclass
-class ReachCalculator:
-    """Potential reach of a month of sharing: ambassadors, times shares each, times followers per share."""
-
-    ambassadors: int
-    shares_per_month: Decimal
-    followers: int
-    networks: list[NetworkMedian]
-    programme: Scenario  # the programme's real numbers, whatever the inputs say
-
-    @property
-    def initial(self) -> dict:
-        return {
-            "ambassadors": self.ambassadors,
-            "shares_per_month": self.shares_per_month,
-            "followers": self.followers,
-        }
-
-    @property
-    def scenarios(self) -> list[Scenario]:
-        n, s, f = self.ambassadors, self.shares_per_month, self.followers
-        return [
-            Scenario(_("With these numbers"), n, s, f),
-            Scenario(_("Twice the ambassadors"), n * 2, s, f),
-            Scenario(_("Each shares twice as often"), n, s * 2, f),
-            Scenario(_("Both"), n * 2, s * 2, f),
-        ]
-
-    @property
-    def essay(self) -> Scenario:
-        return Scenario(_("The essay's example"), ESSAY_AMBASSADORS, Decimal(1), ESSAY_FOLLOWERS)
-
-
-def _median(values: list[int]) -> int:
-    return int(statistics.median(values)) if values else 0
-
-
-def reach_calculator(
-    *,
-    ambassadors: int | None = None,
-    shares_per_month: Decimal | None = None,
-    followers: int | None = None,
-) -> ReachCalculator:
-    """The programme's real numbers (active people, shares in the last 30 days each, median
-    followers at share time over 90 days, else of the profiles); inputs override them."""
-    people = User.objects.active().count()
-    month = period_last(days=30)
-    shares = TeamNetworkDay.objects.filter(day__gte=month.start, day__lte=month.end).aggregate(
-        posted=Sum("shares_posted"), intent=Sum("shares_intent")
-    )
-    shares_total = (shares["posted"] or 0) + (shares["intent"] or 0)
-    per_person = (
-        (Decimal(shares_total) / people).quantize(Decimal("0.01")) if people else Decimal(0)
-    )
-    quarter = period_last(days=90)
-    at_share = list(
-        ShareFacts.objects.filter(
-            shared_on__gte=quarter.start, shared_on__lte=quarter.end
-        ).values_list("followers", flat=True)
-    )
-    profiles: dict[str, list[int]] = defaultdict(list)
-    for network, count in SocialProfile.objects.filter(
-        user__is_active=True, followers_count__gt=0
-    ).values_list("network", "followers_count"):
-        profiles[network].append(count)
-    median = _median(at_share) or _median([c for counts in profiles.values() for c in counts])
-    labels = network_labels()
-    programme = Scenario(_("Your programme now"), people, per_person, median)
-    return ReachCalculator(
-        ambassadors=people if ambassadors is None else ambassadors,
-        shares_per_month=per_person if shares_per_month is None else shares_per_month,
-        followers=median if followers is None else followers,
-        networks=[
-            NetworkMedian(
-                network=n, label=labels.get(n, n), people=len(c), median_followers=_median(c)
-            )
-            for n, c in sorted(profiles.items(), key=lambda kv: -len(kv[1]))
-        ],
-        programme=programme,
-    )

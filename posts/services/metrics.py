@@ -51,7 +51,7 @@ from posts.models import (
     TeamNetworkDay,
 )
 from posts.models.metrics import ROLLUP_STATE_ID
-from posts.selectors.metrics import point_weights
+from posts.selectors.points import point_weights
 from training.models import Completion, GuidelineAcknowledgement
 
 logger = logging.getLogger(__name__)

@@ -25,8 +25,12 @@ from posts.forms.metrics import CalculatorForm, MetricRateForm, PeriodForm, Poin
 from posts.metrics_csv import csv_response
 from posts.metrics_definitions import DEFINITIONS, EMV_FORMULA
 from posts.metrics_tables import dashboard_tables, person_tables, shares_table
+from posts.selectors import leaderboards as boards
+from posts.selectors import metric_scopes as scopes
 from posts.selectors import metrics as selectors
+from posts.selectors.calculator import reach_calculator
 from posts.selectors.personal_data import personal_data as personal_data_of
+from posts.selectors.points import point_weights
 from posts.services import metrics as services
 
 DASHBOARD_TABLES = ("summary", "weeks", "networks", "teams", "content", "people", "shares")
@@ -48,10 +52,10 @@ def _team_id(request) -> int | None:
         _deny(request)
 
 
-def _scope_or_404(request) -> selectors.Scope:
+def _scope_or_404(request) -> scopes.Scope:
     """The scope asked for, if the viewer may see it; otherwise 404 and an audit event."""
     team_id = _team_id(request)
-    scope = selectors.dashboard_scope(viewer=request.user, team_id=team_id)
+    scope = scopes.dashboard_scope(viewer=request.user, team_id=team_id)
     if scope is None:
         _deny(request)
     return scope
@@ -97,7 +101,7 @@ def _chart_data(tables) -> dict:
 @require_GET
 def dashboard(request):
     """A manager's teams, an admin's programme; an employee's own reach."""
-    if not selectors.viewer_can_see_teams(viewer=request.user):
+    if not scopes.viewer_can_see_teams(viewer=request.user):
         if "team" in request.GET:
             _deny(request)
         return your_reach(request)
@@ -110,10 +114,10 @@ def dashboard(request):
         "scope": scope,
         "form": form,
         "period": period,
-        "teams": selectors.selectable_teams(viewer=request.user),
+        "teams": scopes.selectable_teams(viewer=request.user),
         "definitions": DEFINITIONS,
         "emv_formula": EMV_FORMULA,
-        "min_group_size": selectors.min_group_size(),
+        "min_group_size": scopes.min_group_size(),
         "query": _query(request, period),
         "exports": _exports("metrics:export", DASHBOARD_TABLES, _query(request, period)),
     }
@@ -122,7 +126,7 @@ def dashboard(request):
         tables = dashboard_tables(dash)
         context.update(dash=dash, tables=tables, chart_data=_chart_data(tables))
         if request.user.is_admin and scope.is_programme:
-            context["calculator"] = selectors.reach_calculator()
+            context["calculator"] = reach_calculator()
     return render(request, "posts/metrics/dashboard.html", context)
 
 
@@ -142,7 +146,7 @@ def _query(request, period: selectors.Period) -> str:
 @require_GET
 def export(request, table: str):
     """One dashboard table, or the shares behind it, as CSV."""
-    if table not in DASHBOARD_TABLES or not selectors.viewer_can_see_teams(viewer=request.user):
+    if table not in DASHBOARD_TABLES or not scopes.viewer_can_see_teams(viewer=request.user):
         _deny(request)
     gate = mfa_gate(request)
     if gate is not None:
@@ -255,7 +259,7 @@ def definitions(request):
         {
             "definitions": DEFINITIONS,
             "emv_formula": EMV_FORMULA,
-            "min_group_size": selectors.min_group_size(),
+            "min_group_size": scopes.min_group_size(),
         },
     )
 
@@ -267,7 +271,7 @@ def definitions(request):
 @require_GET
 def leaderboard(request):
     form, period = _period(request)
-    board = selectors.leaderboard(period=period, viewer=request.user)
+    board = boards.leaderboard(period=period, viewer=request.user)
     return render(
         request,
         "posts/metrics/leaderboard.html",
@@ -289,7 +293,7 @@ def opt_in(request):
     return render(
         request,
         "posts/metrics/opt_in.html",
-        {"opted_in": selectors.is_opted_in(user=request.user)},
+        {"opted_in": boards.is_opted_in(user=request.user)},
     )
 
 
@@ -299,11 +303,11 @@ def opt_in(request):
 @login_required
 @require_GET
 def calculator(request):
-    base = selectors.reach_calculator()
+    base = reach_calculator()
     form = CalculatorForm(request.GET or None, initial=base.initial)
     result = base
     if form.is_bound and form.is_valid():
-        result = selectors.reach_calculator(
+        result = reach_calculator(
             ambassadors=form.cleaned_data["ambassadors"],
             shares_per_month=form.cleaned_data["shares_per_month"],
             followers=form.cleaned_data["followers"],
@@ -348,7 +352,7 @@ def rate_delete(request, pk: int):
 @admin_required
 @require_http_methods(["GET", "POST"])
 def points(request):
-    form = PointWeightsForm(request.POST or None, initial_weights=selectors.point_weights())
+    form = PointWeightsForm(request.POST or None, initial_weights=point_weights())
     if request.method == "POST" and form.is_valid():
         services.point_weights_set(weights=form.weights(), by=request.user)
         messages.success(request, _("The points are saved."))

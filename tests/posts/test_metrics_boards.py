@@ -11,6 +11,7 @@ from allauth.socialaccount.models import SocialAccount, SocialToken
 from accounts.audit import AuditAction
 from accounts.models import AuditEvent
 from posts.models import LeaderboardOptIn, MetricRate, PointWeight
+from posts.selectors import leaderboards as boards
 from posts.selectors import metrics as selectors
 from tests.factories import MembershipFactory, SocialProfileFactory, TeamFactory, UserFactory
 from tests.posts.metrics_factories import ShareFactory, at, daily_clicks, rollup, today
@@ -38,7 +39,7 @@ def board_world(personas):
 def test_points_use_the_default_weights(board_world):
     LeaderboardOptIn.objects.create(user=board_world.employee)
 
-    board = selectors.leaderboard(period=selectors.period_last(), viewer=board_world.employee)
+    board = boards.leaderboard(period=selectors.period_last(), viewer=board_world.employee)
 
     (row,) = board.people
     assert (row.name, row.points, row.shares, row.clicks) == ("Employee A", 10 + 7, 1, 7)
@@ -50,7 +51,7 @@ def test_points_follow_the_weights_an_admin_set(client, board_world):
     weights = {"SHARE": 3, "CLICK": 2, "MODULE_COMPLETED": 0, "SUGGESTION_APPROVED": 0}
     client.post("/metrics/manage/points/", {**weights, "GUIDELINES_ACKNOWLEDGED": 1})
 
-    board = selectors.leaderboard(period=selectors.period_last(), viewer=board_world.employee)
+    board = boards.leaderboard(period=selectors.period_last(), viewer=board_world.employee)
 
     assert board.people[0].points == 3 + 2 * 7
     assert PointWeight.objects.get(action="CLICK").points == 2

@@ -9,6 +9,7 @@ import pytest
 
 from accounts.services import user_deactivate
 from posts.models import MetricRate
+from posts.selectors import metric_scopes as scopes
 from posts.selectors import metrics as selectors
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.posts.metrics_factories import ShareFactory, at, daily_clicks, reading, rollup, today
@@ -60,7 +61,7 @@ def fixture_world():
     rollup()
     user_deactivate(user=eve, by=admin)
     rollup()
-    scope = selectors.dashboard_scope(viewer=admin, team_id=sales.pk)
+    scope = scopes.dashboard_scope(viewer=admin, team_id=sales.pk)
     return selectors.dashboard(scope=scope, period=selectors.period_last(), viewer=admin)
 
 
@@ -135,7 +136,7 @@ def test_definition_no_rates_no_emv(db):
     rollup()
 
     dash = selectors.dashboard(
-        scope=selectors.dashboard_scope(viewer=admin, team_id=team.pk),
+        scope=scopes.dashboard_scope(viewer=admin, team_id=team.pk),
         period=selectors.period_last(),
         viewer=admin,
     )
