@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from posts.metrics_definitions import BY_KEY
@@ -32,6 +32,7 @@ class Cell:
     kind: str = INT
     key: str = ""  # the definition behind the number (its tooltip)
     currency: str = ""
+    url: str = ""  # a text cell that links somewhere (a person's own figures)
 
     @property
     def csv_value(self):
@@ -189,10 +190,7 @@ def networks_table(dash: Dashboard) -> Table:
             [
                 Cell(network.label, TEXT),
                 *_figure_cells(f, impressions=True),
-                *[
-                    Cell((f.emv or {}).get(c, Decimal(0)), MONEY, key="emv", currency=c)
-                    for c in currencies
-                ],
+                *[Cell((f.emv or {}).get(c), MONEY, key="emv", currency=c) for c in currencies],
             ]
         )
     return table
@@ -239,7 +237,8 @@ def people_table(dash: Dashboard) -> Table:
         columns=[Column(_("Person"), numeric=False), *_figure_columns()],
     )
     for row in dash.people:
-        table.rows.append([Cell(row.name, TEXT), *_figure_cells(row.figures)])
+        url = reverse("metrics:person", args=[row.user_id])
+        table.rows.append([Cell(row.name, TEXT, url=url), *_figure_cells(row.figures)])
     return table
 
 

@@ -86,6 +86,8 @@ def _render(value, kind: str, key: str, currency: str = ""):
 @register.simple_tag
 def cell(c):
     """One table cell's content: its number with the definition as tooltip."""
+    if c.url:
+        return format_html('<a href="{}">{}</a>', c.url, c.value)
     return _render(c.value, c.kind, c.key, c.currency)
 
 

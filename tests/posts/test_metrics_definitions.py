@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.services import user_deactivate
+from posts.metrics_tables import networks_table
 from posts.models import MetricRate
 from posts.selectors import metric_scopes as scopes
 from posts.selectors import metrics as selectors
@@ -158,3 +159,10 @@ def test_period_last_seven_days_ends_today():
     period = selectors.period_last(days=7, today=dt.date(2026, 3, 10))
 
     assert (period.start, period.end, period.days) == (dt.date(2026, 3, 4), dt.date(2026, 3, 10), 7)
+
+
+def test_definition_a_network_without_rates_shows_no_emv_not_zero(fixture_world):
+    rows = {row[0].value: row[-1].value for row in networks_table(fixture_world).rows}
+
+    assert rows["Mastodon"] is None
+    assert rows["X"] == Decimal(105)

@@ -196,7 +196,8 @@ def test_privacy_no_figure_of_a_person_who_did_not_opt_in_reaches_a_manager(clie
         assert SECRET_NAME not in text
         assert "quiet@example.com" not in text
     # The opted-in colleague is shown, by name, in the people table and the shares behind.
-    assert "Opted Olga" in page
+    olga = world.team_a.members.get(display_name="Opted Olga")
+    assert f'<a href="/metrics/people/{olga.pk}/">Opted Olga</a>' in page
     assert "Opted Olga" in csvs[5]
     assert "Opted Olga" in csvs[6]
 
