@@ -4,6 +4,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from celery import current_app
 from django.core.management import call_command
 
 from accounts.services import user_deactivate
@@ -320,8 +321,6 @@ def test_rollup_counts_approved_suggestions_and_acknowledgements(team_with_peopl
 
 
 def test_rollup_task_is_on_beat_and_runs(settings, team_with_people):
-    from celery import current_app
-
     _team, (ann, *_rest) = team_with_people
     ShareFactory(user=ann, created_at=at(DAY))
     current_app.loader.import_default_modules()

@@ -8,6 +8,7 @@ import pytest
 
 from accounts.audit import AuditAction
 from accounts.models import AuditEvent
+from accounts.services import user_deactivate
 from posts.metrics_csv import csv_parse
 from posts.models import LeaderboardOptIn
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
@@ -214,8 +215,6 @@ def test_privacy_opting_out_removes_the_person_at_once(client, world):
 
 
 def test_privacy_offboarded_person_who_opted_in_is_not_named(client, world):
-    from accounts.services import user_deactivate
-
     olga = world.team_a.members.get(display_name="Opted Olga")
     user_deactivate(user=olga, by=world.admin)
     rollup()
