@@ -135,8 +135,10 @@ class _DailyFigures(models.Model):
 class TeamNetworkDay(_DailyFigures):
     """One team's shares on one network on one day. ``team`` NULL: people in no team."""
 
+    # A deleted team's rows go with it (its shares' facts lose the team; a rebuild counts
+    # them under no team): setting NULL here could collide with the no-team rows.
     team = models.ForeignKey(
-        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     network = models.CharField(max_length=16, choices=share_network_choices)
 
@@ -187,7 +189,7 @@ class ContentTeamDay(_DailyFigures):
 
     item = models.ForeignKey("posts.ContentItem", on_delete=models.CASCADE, related_name="+")
     team = models.ForeignKey(
-        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
 
     class Meta:

@@ -329,3 +329,17 @@ def test_rollup_task_is_on_beat_and_runs(settings, team_with_people):
 
     assert days == 1
     assert _rows(TeamNetworkDay, "shares_intent") == [(1,)]
+
+
+def test_deleting_a_team_keeps_working_and_rebuild_counts_its_shares_under_no_team(
+    team_with_people,
+):
+    team, (ann, *_rest) = team_with_people
+    ShareFactory(user=ann, followers_at_share=30, created_at=at(DAY))
+    ShareFactory(user=UserFactory(), followers_at_share=20, created_at=at(DAY))  # in no team
+    rollup()
+
+    team.delete()
+    metrics_rebuild(first=DAY, last=DAY)
+
+    assert _rows(TeamNetworkDay, "team_id", "shares_intent", "potential_reach") == [(None, 2, 50)]
