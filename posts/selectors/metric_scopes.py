@@ -184,10 +184,15 @@ def viewer_can_see_teams(*, viewer: User) -> bool:
     )
 
 
-def dashboard_scope(*, viewer: User, team_id: int | None = None) -> Scope | None:
+def dashboard_scope(
+    *, viewer: User, team_id: int | None = None, sees_teams: bool | None = None
+) -> Scope | None:
     """The scope ``viewer`` may see: an admin the programme, a manager their teams and their
-    sub-teams; narrowed to ``team_id`` when given. None: not theirs to see (answer 404)."""
-    if not viewer_can_see_teams(viewer=viewer):
+    sub-teams; narrowed to ``team_id`` when given. None: not theirs to see (answer 404).
+    ``sees_teams``: whether the viewer manages a team or is an admin, when the caller knows."""
+    if sees_teams is None:
+        sees_teams = viewer_can_see_teams(viewer=viewer)
+    if not sees_teams or not viewer.is_active:
         return None
     if viewer.is_admin and team_id is None:
         return scope_of(label=_("Whole programme"), team_ids=None)

@@ -531,11 +531,16 @@ def _period_pair(queryset, period: Period) -> tuple[Figures, Figures]:
     return current, before
 
 
-def home_summary(*, viewer: User) -> HomeSummary:
-    """The last 30 days for the home page: the viewer's teams (or programme), else their own."""
+def home_summary(*, viewer: User, sees_teams: bool | None = None) -> HomeSummary:
+    """The last 30 days for the home page: the viewer's teams (or programme), else their own.
+
+    ``sees_teams``: whether the viewer manages a team or is an admin, when the caller knows.
+    """
     period = period_last()
-    if viewer_can_see_teams(viewer=viewer):
-        scope = dashboard_scope(viewer=viewer)
+    if sees_teams is None:
+        sees_teams = viewer_can_see_teams(viewer=viewer)
+    if sees_teams:
+        scope = dashboard_scope(viewer=viewer, sees_teams=True)
         if scope.too_small:
             return HomeSummary(True, scope.label, period, Figures(), Figures(), too_small=True)
         current, before = _period_pair(TeamNetworkDay.objects.filter(scope.team_q()), period)

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from accounts.context_processors import request_user_is_manager
 from posts.metrics_definitions import BY_KEY
 from posts.metrics_tables import CHANGE, DATE, MONEY, NULLABLE, PERCENT, TEXT
 from posts.selectors.metrics import home_summary
@@ -109,7 +110,8 @@ def metrics_home_card(context):
     request = context["request"]
     keys = ("shares_intent", "potential_reach", "clicks", "participation", "period")
     return {
-        "summary": home_summary(viewer=request.user),
+        # The request already knows whether this person manages a team: no second query.
+        "summary": home_summary(viewer=request.user, sees_teams=request_user_is_manager(request)),
         "definitions": [BY_KEY[key] for key in keys],
         "request": request,
     }
