@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.context_processors import request_user_is_manager
 from accounts.decorators import admin_required, mfa_gate
 from accounts.models import User
 from accounts.services import access_denied_record
@@ -52,10 +53,17 @@ def _team_id(request) -> int | None:
         _deny(request)
 
 
+def _sees_teams(request) -> bool:
+    """Manager or admin: asked once per request (the navigation asks the same)."""
+    return request_user_is_manager(request)
+
+
 def _scope_or_404(request) -> scopes.Scope:
     """The scope asked for, if the viewer may see it; otherwise 404 and an audit event."""
     team_id = _team_id(request)
-    scope = scopes.dashboard_scope(viewer=request.user, team_id=team_id)
+    scope = scopes.dashboard_scope(
+        viewer=request.user, team_id=team_id, sees_teams=_sees_teams(request)
+    )
     if scope is None:
         _deny(request)
     return scope
@@ -101,7 +109,7 @@ def _chart_data(tables) -> dict:
 @require_GET
 def dashboard(request):
     """A manager's teams, an admin's programme; an employee's own reach."""
-    if not scopes.viewer_can_see_teams(viewer=request.user):
+    if not _sees_teams(request):
         if "team" in request.GET:
             _deny(request)
         return your_reach(request)
@@ -146,7 +154,7 @@ def _query(request, period: selectors.Period) -> str:
 @require_GET
 def export(request, table: str):
     """One dashboard table, or the shares behind it, as CSV."""
-    if table not in DASHBOARD_TABLES or not scopes.viewer_can_see_teams(viewer=request.user):
+    if table not in DASHBOARD_TABLES or not _sees_teams(request):
         _deny(request)
     gate = mfa_gate(request)
     if gate is not None:
