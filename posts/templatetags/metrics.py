@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from posts.metrics_definitions import BY_KEY
 from posts.metrics_tables import CHANGE, DATE, MONEY, NULLABLE, PERCENT, TEXT
+from posts.selectors.calculator import reach_calculator
 from posts.selectors.metrics import home_summary
 
 register = template.Library()
@@ -114,3 +115,9 @@ def metrics_home_card(context):
         "definitions": [BY_KEY[key] for key in keys],
         "request": request,
     }
+
+
+@register.inclusion_tag("posts/metrics/_calculator_card.html")
+def metrics_calculator_card():
+    """The reach calculator for the programme page, from the programme's real numbers."""
+    return {"calculator": reach_calculator(), "with_stylesheet": True}

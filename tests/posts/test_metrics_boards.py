@@ -254,6 +254,23 @@ def test_calculator_bad_input_keeps_the_programmes_numbers(client, board_world):
     assert "Ensure this value is greater than or equal to 1." in response.content.decode()
 
 
+def test_calculator_is_on_the_programme_page_with_the_programmes_numbers(client, board_world):
+    client.force_login(board_world.employee)
+
+    response = client.get("/programme/")
+
+    calculator = response.context["calculator"]
+    html = response.content.decode()
+    assert (calculator.ambassadors, calculator.followers, calculator.essay.reach) == (
+        14,
+        100,
+        10_000,
+    )
+    assert 'hx-get="/metrics/calculator/"' in html
+    assert '<input type="number" id="calc-ambassadors" name="ambassadors"' in html
+    assert 'value="14" required' in html
+
+
 def test_calculator_is_on_the_admin_dashboard(client, board_world):
     client.force_login(board_world.admin)
 
