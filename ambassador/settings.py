@@ -390,8 +390,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Every entry: what it does, and an ``expires`` so a backlog after an outage never runs
-# stale work.
+_metrics_rollup_interval = env.int("METRICS_ROLLUP_INTERVAL_SECONDS", default=300)
+# The whole beat schedule. Every entry: what it does, and an ``expires`` so a backlog after an
+# outage never runs stale work.
 CELERY_BEAT_SCHEDULE: dict = {
     # Keeps the heartbeat row fresh so /healthz can tell that beat and a worker are alive.
     "ambassador-heartbeat": {
@@ -438,9 +439,31 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(hours=6),
         "options": {"expires": 3600},
     },
-}
-# --- Reminders and notifications (accounts.tasks, sources in each app) ----------------------
-CELERY_BEAT_SCHEDULE |= {
+    # Scheduled posts: due rows claimed with a conditional UPDATE, each published once.
+    "posts-publish-due-shares": {
+        "task": "posts.publish_due_shares",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    # Engagement of posted shares: due rows claimed and read in batches.
+    "posts-collect-engagement": {
+        "task": "posts.collect_engagement",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    # Brings the reach-metrics rollups up to date with new shares, click totals and
+    # engagement readings (only what changed since the last run).
+    "posts-rollup-metrics": {
+        "task": "posts.rollup_metrics",
+        "schedule": timedelta(seconds=_metrics_rollup_interval),
+        "options": {"expires": max(30, int(_metrics_rollup_interval * 0.8))},
+    },
+    # Follower counts of connected accounts: each connection claimed once a day.
+    "accounts-read-due-followers": {
+        "task": "accounts.read_due_followers",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
     # Creates the reminders due now (digests, training, guidelines, nudges, featured items,
     # team summaries) as rows unique per period, and hands due emails and webhook messages
     # to workers. Rows are the truth: a skipped or doubled tick sends nothing twice.
@@ -450,8 +473,9 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 50},
     },
 }
-# A row handed to a worker but never claimed (a flushed broker) is handed over again after
-# this long; a claim older than the timeout belongs to a dead worker and is given back.
+# A notification row handed to a worker but never claimed (a flushed broker) is handed over
+# again after this long; a claim older than the timeout belongs to a dead worker and is given
+# back.
 NOTIFICATIONS_REQUEUE_SECONDS = env.int("NOTIFICATIONS_REQUEUE_SECONDS", default=600)
 NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=900)
 # How long the "Share" link in a digest works.
@@ -513,25 +537,9 @@ X_API_URL = env.str("X_API_URL", default="https://api.x.com")
 FAKE_NETWORKS = DEBUG and env.bool("FAKE_NETWORKS", default=False)
 if FAKE_NETWORKS:
     FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-CELERY_BEAT_SCHEDULE |= {
-    # Follower counts of connected accounts: each connection claimed once a day.
-    "accounts-read-due-followers": {
-        "task": "accounts.read_due_followers",
-        "schedule": timedelta(hours=1),
-        "options": {"expires": 3000},
-    },
-}
-CELERY_BEAT_SCHEDULE |= {
-    # Scheduled posts: due rows claimed with a conditional UPDATE, each published once.
-    "posts-publish-due-shares": {
-        "task": "posts.publish_due_shares",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 50},
-    },
-    # Engagement of posted shares: due rows claimed and read in batches.
-    "posts-collect-engagement": {
-        "task": "posts.collect_engagement",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 50},
-    },
-}
+
+# --- Reach metrics -------------------------------------------------------------------------
+
+# Teams with fewer active people than this are shown together with their parent team, and
+# no figure is shown for a scope this small: no figure may point at one person.
+METRICS_MIN_GROUP_SIZE = env.int("METRICS_MIN_GROUP_SIZE", default=5)

@@ -9,6 +9,7 @@ from django.views.i18n import JavaScriptCatalog
 from accounts.decorators import mfa_gate
 from ambassador import health, views
 from posts.tracked_links import ROUTE_PREFIX as TRACKED_LINK_PREFIX
+from posts.urls import metrics_patterns
 from posts.views import clicks as posts_clicks
 
 # The Django admin logs in through allauth: the same rate limits and MFA apply.
@@ -42,6 +43,7 @@ urlpatterns = [
     path("people/", include("accounts.urls")),
     path("library/", include("posts.urls")),
     path("programme/", include("training.urls")),
+    path("metrics/", include((metrics_patterns, "metrics"))),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("django-admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ service call. The ``name=`` of each is what beat and queued messages refer to: k
 from celery import shared_task
 
 from posts.models import ContentItem, Feed
-from posts.services import clicks, content, engagement, feeds, previews, publishing
+from posts.services import clicks, content, engagement, feeds, metrics, previews, publishing
 
 
 @shared_task(name="posts.archive_expired_content")
@@ -85,3 +85,12 @@ def publish_due_shares() -> int:
 def collect_engagement() -> int:
     """Periodic: read engagement of the posted shares that are due."""
     return engagement.engagement_collect_due().readings
+
+
+# --- Reach metrics ----------------------------------------------------------------------------
+
+
+@shared_task(name="posts.rollup_metrics")
+def rollup_metrics() -> int:
+    """Periodic: the daily rollups catch up with new shares, clicks and engagement."""
+    return len(metrics.metrics_rollup().days)

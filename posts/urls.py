@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posts.views import comments, content, feeds, reminders, shares
+from posts.views import comments, content, feeds, metrics, reminders, shares
 
 app_name = "posts"
 
@@ -41,4 +41,22 @@ urlpatterns: list = [
     # Reminders: the digest's share link, announcing a featured item
     path("from-digest/<str:token>/", reminders.digest_share, name="digest_share"),
     path("items/<int:pk>/announce/", reminders.item_announce, name="item_announce"),
+]
+
+
+# Reach metrics, mounted at /metrics/ by the project's URLconf (namespace "metrics").
+metrics_patterns: list = [
+    path("", metrics.dashboard, name="dashboard"),
+    path("export/<slug:table>.csv", metrics.export, name="export"),
+    path("me/", metrics.your_reach, name="me"),
+    path("me/export/<slug:table>.csv", metrics.your_export, name="me_export"),
+    path("me/data.json", metrics.personal_data, name="personal_data"),
+    path("people/<int:pk>/", metrics.person, name="person"),
+    path("definitions/", metrics.definitions, name="definitions"),
+    path("leaderboard/", metrics.leaderboard, name="leaderboard"),
+    path("leaderboard/opt-in/", metrics.opt_in, name="opt_in"),
+    path("calculator/", metrics.calculator, name="calculator"),
+    path("manage/rates/", metrics.rates, name="rates"),
+    path("manage/rates/<int:pk>/delete/", metrics.rate_delete, name="rate_delete"),
+    path("manage/points/", metrics.points, name="points"),
 ]

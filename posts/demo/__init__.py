@@ -1,8 +1,9 @@
 """The posts part of ``manage.py demo``: content, feeds and comments, then shares of the
-content with their clicks. Runs after the people (accounts) and the programme (training).
+content with their clicks, then the reach metrics of those shares. Runs after the people
+(accounts) and the programme (training).
 """
 
-from posts.demo import comments, content, feeds, shares
+from posts.demo import comments, content, feeds, metrics, shares
 
 
 def build(*, stdout) -> None:
@@ -14,3 +15,4 @@ def build(*, stdout) -> None:
         f"{len(content.TOPICS)} topics, 1 feed."
     )
     shares.build(stdout=stdout)
+    metrics.build(stdout=stdout)

@@ -12,6 +12,23 @@ from posts.models.shares import CollectStatus, Share, ShareStatus
 # isort: split
 from posts.models.reminders import FeaturedAnnouncement
 
+#
+# Reach metrics
+# isort: split
+from posts.models.metrics import (
+    ContentTeamDay,
+    LeaderboardOptIn,
+    MetricRate,
+    PersonDay,
+    PointAction,
+    PointWeight,
+    RollupState,
+    ShareDay,
+    ShareFacts,
+    ShareKind,
+    TeamNetworkDay,
+)
+
 __all__ = [
     "Caption",
     "CollectStatus",
@@ -30,4 +47,17 @@ __all__ = [
     #
     # Reminders
     "FeaturedAnnouncement",
+    #
+    # Reach metrics
+    "ContentTeamDay",
+    "LeaderboardOptIn",
+    "MetricRate",
+    "PersonDay",
+    "PointAction",
+    "PointWeight",
+    "RollupState",
+    "ShareDay",
+    "ShareFacts",
+    "ShareKind",
+    "TeamNetworkDay",
 ]

@@ -13,6 +13,9 @@ class EngagementReading(models.Model):
         "posts.Share", on_delete=models.CASCADE, related_name="engagement_readings"
     )
     read_at = models.DateTimeField(_("read at"), default=timezone.now)
+    # When the reading was stored: the metrics rollup's watermark, since a reading is written
+    # after the network answered and may be stored later than it was read.
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
     reactions = models.PositiveIntegerField(_("reactions"), null=True, blank=True)
     reposts = models.PositiveIntegerField(_("reposts"), null=True, blank=True)
     replies = models.PositiveIntegerField(_("replies"), null=True, blank=True)
@@ -26,3 +29,10 @@ class EngagementReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.share_id} @ {self.read_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def engagement(self) -> int | None:
+        """Reactions + reposts + replies + quotes, of those reported; None if none is."""
+        parts = [self.reactions, self.reposts, self.replies, self.quotes]
+        reported = [p for p in parts if p is not None]
+        return sum(reported) if reported else None

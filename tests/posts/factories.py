@@ -1,10 +1,25 @@
-"""Factories of the posts tests: one per model, plus a human visitor's user agent."""
+"""Factories of the posts tests: one per model, a human visitor's user agent, and the rows
+the click flush and the engagement collector would have written (for the reach metrics)."""
+
+import datetime as dt
 
 import factory
 from django.utils import timezone
 
 from ambassador.networks import Network
-from posts.models import Caption, Comment, ContentItem, ContentStatus, Feed, Share, Topic
+from posts.models import (
+    Caption,
+    Comment,
+    ContentItem,
+    ContentStatus,
+    EngagementReading,
+    Feed,
+    Share,
+    ShareDailyClicks,
+    Topic,
+)
+from posts.services.clicks import clicks_flush
+from posts.services.metrics import metrics_rollup
 from posts.services.shares import share_code_new
 from tests.factories import UserFactory
 
@@ -90,3 +105,44 @@ class ShareFactory(factory.django.DjangoModelFactory):
     caption = "Have a look"
     followers_at_share = 100
     code = factory.LazyFunction(share_code_new)
+
+
+# --- Reach metrics ----------------------------------------------------------------------------
+
+OSLO = timezone.get_default_timezone()
+
+
+def at(day: dt.date, hour: int = 12) -> dt.datetime:
+    """Noon (or ``hour``) of ``day`` in the programme's time zone."""
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=OSLO)
+
+
+def today() -> dt.date:
+    return timezone.now().astimezone(OSLO).date()
+
+
+def daily_clicks(share, day: dt.date, clicks: int, uniques: int | None = None):
+    """The click totals the flush would have written for ``share`` on ``day``."""
+    row, _ = ShareDailyClicks.objects.update_or_create(
+        share=share,
+        day=day,
+        defaults={
+            "clicks": clicks,
+            "unique_visitors": clicks if uniques is None else uniques,
+            "updated_at": timezone.now(),
+        },
+    )
+    return row
+
+
+def reading(share, read_at: dt.datetime, **counts) -> EngagementReading:
+    """What the engagement collector would have stored for ``share``."""
+    return EngagementReading.objects.create(share=share, read_at=read_at, **counts)
+
+
+def rollup():
+    return metrics_rollup()
+
+
+def flush_clicks() -> int:
+    return clicks_flush()

@@ -1,4 +1,5 @@
-"""Forms of the posts app. Forms validate; services persist."""
+"""Forms of the content library: content items, suggestions, curation, comments, feeds and
+shares. Forms validate; services persist."""
 
 from __future__ import annotations
 
