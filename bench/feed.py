@@ -68,8 +68,8 @@ def load(rng: random.Random):
     from django.utils import timezone
 
     from accounts.models import Team, TeamMembership, User
-    from posts.models import Caption, ContentItem, ContentStatus, Share, Topic
     from ambassador.networks import Network
+    from posts.models import Caption, ContentItem, ContentStatus, Share, Topic
 
     now = timezone.now()
     teams = Team.objects.bulk_create(

@@ -3,6 +3,7 @@ number of queries whatever the number of items, topics or teams."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -16,6 +17,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from accounts.models import SocialProfile, Team, User
 from accounts.selectors import user_is_manager, user_team_ids
@@ -31,6 +33,11 @@ from posts.models import (
     Topic,
 )
 from posts.models.shares import OTHER_NETWORK, SHARE_NETWORK_CHOICES
+from posts.tracked_links import tracked_link_shaped
+from training.selectors import caption_length_violation, caption_text_limit, programme_get
+
+# A sharer whose language has no caption for a network is offered this language's.
+FALLBACK_LANGUAGE = "en"
 
 # --- Content ---------------------------------------------------------------------------------
 
@@ -153,6 +160,75 @@ def topics_in_use() -> QuerySet[Topic]:
     return Topic.objects.order_by("name")
 
 
+def _sharer_languages(*, network: str, language: str, captions: dict) -> list[str]:
+    """The languages of the people a caption may be offered to when they share: its own, and
+    for the fallback language every language without a caption of its own (see
+    ``caption_suggested``)."""
+    if language != FALLBACK_LANGUAGE:
+        return [language]
+    return [language] + [
+        code
+        for code, _name in settings.LANGUAGES
+        if code != language and not (captions.get((network, code)) or "").strip()
+    ]
+
+
+def caption_problems(*, captions: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """What is wrong with an item's suggested captions, keyed like ``captions`` by
+    (network, language); an empty dict when every one fits.
+
+    Each caption is measured as the share flow measures it: with the disclosure of the
+    sharer's language and a tracked link appended, counted as the network counts them. So a
+    caption an employee may not edit can always be shared as it is.
+    """
+    programme = programme_get()
+    link = tracked_link_shaped()
+    labels = dict(settings.LANGUAGES)
+    problems: dict[tuple[str, str], str] = {}
+    for (network, language), text in captions.items():
+        text = (text or "").strip()
+        if not text:
+            continue
+        for sharer_language in _sharer_languages(
+            network=network, language=language, captions=captions
+        ):
+            violation = caption_length_violation(
+                caption=text,
+                network=network,
+                language=sharer_language,
+                link=link,
+                programme=programme,
+            )
+            if violation is not None:
+                problems[(network, language)] = _(
+                    "%(network)s caption (%(language)s): %(problem)s"
+                ) % {
+                    "network": Network(network).label,
+                    "language": labels.get(language, language),
+                    "problem": violation.message,
+                }
+                break
+    return problems
+
+
+def caption_text_limits() -> dict[tuple[str, str], int]:
+    """For the live counter of each caption field in curation: how long its own text may be,
+    by (network, language), once the disclosure and a tracked link are added (the tightest
+    of the sharer languages the caption may be offered to)."""
+    programme = programme_get()
+    link = tracked_link_shaped()
+    languages = [code for code, _name in settings.LANGUAGES]
+    limits = {}
+    for network in Network:
+        for language in languages:
+            sharers = languages if language == FALLBACK_LANGUAGE else [language]
+            limits[(network.value, language)] = min(
+                caption_text_limit(network=network, language=sharer, link=link, programme=programme)
+                for sharer in sharers
+            )
+    return limits
+
+
 def pick_caption(item: ContentItem, *, network: str = "", language: str = "en") -> Caption | None:
     """The caption to show: the chosen network in the viewer's language, then any
     language, then the first. Uses the prefetched captions only (no query)."""
@@ -202,10 +278,10 @@ def caption_suggested(*, item: ContentItem, network: str, language: str) -> str:
     texts = {
         (n, lang): text
         for n, lang, text in Caption.objects.filter(
-            item=item, network__in=networks, language__in=[language, "en"]
+            item=item, network__in=networks, language__in=[language, FALLBACK_LANGUAGE]
         ).values_list("network", "language", "text")
     }
-    for lang in (language, "en"):
+    for lang in (language, FALLBACK_LANGUAGE):
         for n in networks:
             if texts.get((n, lang)):
                 return texts[(n, lang)]

@@ -26,10 +26,9 @@ from accounts.models import Team, User
 from accounts.selectors import teams_managed_by
 from accounts.services import audit_record, notification_create
 from posts.models import Caption, ContentItem, ContentStatus, Topic
-from posts.selectors import user_can_curate
+from posts.selectors import caption_problems, user_can_curate
 from posts.tracked_links import tracked_links_forget
 from posts.validators import (
-    caption_limit_error,
     content_url_problem,
     image_extension,
     image_problem,
@@ -101,9 +100,10 @@ def curator_require(*, user: User, item: ContentItem | None = None) -> None:
 
 
 def _check_captions(captions: dict[tuple[str, str], str]) -> None:
-    for (network, _language), text in captions.items():
-        if problem := caption_limit_error(network=network, text=text):
-            raise ContentValidationError(problem, field=f"caption_{network}")
+    problems = caption_problems(captions=captions)
+    if problems:
+        (network, language), problem = next(iter(problems.items()))
+        raise ContentValidationError(problem, field=f"caption_{network.lower()}_{language}")
 
 
 def _check_targets(*, user: User, target_everyone: bool, target_teams: list[Team]) -> None:

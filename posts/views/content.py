@@ -316,7 +316,7 @@ def review_bulk(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def suggest(request):
-    form = SuggestionForm(request.POST or None)
+    form = SuggestionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             suggestions.suggestion_create(by=request.user, **form.cleaned_data)
@@ -356,7 +356,7 @@ def suggestion_edit(request, pk: int):
         "network": first_caption.network if first_caption else "",
         "caption": first_caption.text if first_caption else "",
     }
-    form = SuggestionForm(request.POST or None, initial=initial)
+    form = SuggestionForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             suggestions.suggestion_update(item=item, by=request.user, **form.cleaned_data)

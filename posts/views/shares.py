@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ambassador.networks import CAPTION_LIMITS, Network, caption_length
+from ambassador.networks import CAPTION_LIMITS, Network, caption_with_link, posted_length
 from posts.forms import CaptionCheckForm, ShareForm
 from posts.models import ContentItem, Share
 from posts.models.shares import OTHER_NETWORK, SHARE_NETWORK_CHOICES
@@ -27,7 +27,7 @@ from posts.selectors import (
     shares_of,
 )
 from posts.services import shares as services
-from posts.tracked_links import tracked_link_url
+from posts.tracked_links import tracked_link_shaped, tracked_link_url
 from training.selectors import caption_final_text, caption_violations, sharing_gate
 
 MY_SHARES_PAGE_SIZE = 20
@@ -46,15 +46,18 @@ def _network_from(value: str | None) -> str:
 
 
 def _caption_check(*, caption: str, network: str) -> dict:
-    """The guideline check shown next to the caption: violations and the final length."""
+    """The guideline check shown next to the caption: violations and the length as posted,
+    with the disclosure and the tracked link (the share's code is not drawn yet: a link of
+    the same length stands in for it)."""
     rules_network = check_network_for(network)
     language = _language()
+    link = tracked_link_shaped()
+    final = caption_final_text(caption=caption, network=rules_network, language=language)
     return {
-        "violations": caption_violations(caption=caption, network=rules_network, language=language),
-        "length": caption_length(
-            rules_network,
-            caption_final_text(caption=caption, network=rules_network, language=language),
+        "violations": caption_violations(
+            caption=caption, network=rules_network, language=language, link=link
         ),
+        "length": posted_length(network=rules_network, text=final, link=link),
         # Another network has no limit we know of: no character count to show.
         "limit": None if network == OTHER_NETWORK else CAPTION_LIMITS[network],
     }
@@ -171,7 +174,9 @@ def share_done(request, pk: int):
             "link": link,
             "intent": intent,
             "url_only": created.network in URL_ONLY_NETWORKS,
-            "copy_text": f"{created.caption}\n\n{link}" if created.caption else link,
+            "copy_text": caption_with_link(
+                network=created.network, text=created.caption, link=link
+            ),
         },
     )
 

@@ -66,7 +66,10 @@ def test_content_create_caption_over_limit_refused(personas):
         services.content_create(
             by=personas.admin, url="https://example.com/a", captions={(Network.X, "en"): text}
         )
-    assert exc.value.field == "caption_X"
+    assert exc.value.field == "caption_x_en"
+    assert str(exc.value) == (
+        "X caption (English): The caption is 305 characters; X allows 280. Shorten it by 25."
+    )
     assert ContentItem.objects.count() == 0
 
 

@@ -366,8 +366,17 @@ def test_item_create_view_ignores_extra_status_field(client, personas):
     [
         ({"url": "javascript:alert(1)"}, "url", "URL: enter a web address"),
         ({"url": "data:text/html;base64,PHNjcmlwdD4="}, "url", "URL: enter a web address"),
-        ({"caption_x_en": "x" * 281}, "caption_x_en", "X caption: at most 280 characters"),
-        ({"caption_bluesky_nb": "x" * 301}, "caption_bluesky_nb", "Bluesky caption: at most 300"),
+        (
+            {"caption_x_en": "x" * 281},
+            "caption_x_en",
+            "X caption (English): The caption is 305 characters; X allows 280.",
+        ),
+        (
+            # 301 + 2 + the tracked link's 36 characters (http://127.0.0.1:8000/r/ + 12).
+            {"caption_bluesky_nb": "x" * 301},
+            "caption_bluesky_nb",
+            "Bluesky caption (Norwegian Bokmål): The caption is 339 characters; Bluesky allows 300.",
+        ),
         (
             {"publish_at": "2026-05-02T10:00", "expire_at": "2026-05-01T10:00"},
             "expire_at",

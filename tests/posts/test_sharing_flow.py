@@ -219,7 +219,8 @@ def test_share_submit_copy_shows_link_and_caption(client, personas):
     response = _submit(client, item, network=Network.X, caption="Copy me", action="copy")
     share = Share.objects.get()
     page = client.get(response["Location"]).content.decode()
-    assert f"Copy me\n\nhttp://127.0.0.1:8000/r/{share.code}" in page
+    # X's intent joins caption and link with a space: the copy text is what was counted.
+    assert f"Copy me http://127.0.0.1:8000/r/{share.code}" in page
 
 
 def test_share_submit_too_long_caption_is_rejected(client, personas):
@@ -228,7 +229,7 @@ def test_share_submit_too_long_caption_is_rejected(client, personas):
     response = _submit(client, item, network=Network.X, caption="x" * 281, action="intent")
     assert response.status_code == 400
     assert [v.rule for v in response.context["violations"]] == ["LENGTH"]
-    assert "The caption is 281 characters; X allows 280. Shorten it by 1." in (
+    assert "The caption is 305 characters; X allows 280. Shorten it by 25." in (
         response.content.decode()
     )
     assert Share.objects.count() == 0
@@ -275,7 +276,7 @@ def test_share_check_reports_violation(client, personas):
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert "300 of 280 characters" in response.content.decode()
+    assert "324 of 280 characters, the tracked link included" in response.content.decode()
     assert "errorlist" in response.content.decode()
 
 
