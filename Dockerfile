@@ -28,5 +28,7 @@ RUN DEBUG=true python manage.py compilemessages --ignore='.venv/*' \
 USER ambassador
 ENV STATIC_ROOT=/app/staticfiles
 EXPOSE 8000
-# No access log: it would record client addresses and token-bearing URLs.
-CMD ["gunicorn", "ambassador.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# No access log: it would record client addresses and token-bearing URLs. The timeout is set
+# rather than left at gunicorn's 30 s: the longest request, a 5,000-row CSV invitation
+# upload, takes a few seconds, and 60 s leaves room on a slow machine.
+CMD ["gunicorn", "ambassador.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60"]

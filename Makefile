@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ambassador
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint install install-dev messages lock vendor clean
+.PHONY: run test test-setup lint install install-dev messages lock vendor clean
 
 $(BIN)/.installed: requirements/base.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +31,22 @@ install-dev: $(BIN)/.installed-dev
 run: install
 	@PORT=$(PORT) PYTHON=$(BIN)/python ./scripts/run-embedded
 
-## make test: lint, migrations check, then the whole suite on PostgreSQL and Redis.
-test: install-dev
+## make test: set the machine up (packages, PostgreSQL, Redis, the database; see
+## scripts/test-setup), then lint, migrations check and the whole suite on PostgreSQL and Redis.
+## The set-up runs first, before .venv is made: it may have to install python3-venv.
+test:
+	@$(MAKE) --no-print-directory test-setup
+	@$(MAKE) --no-print-directory install-dev
 	DEBUG=true $(BIN)/ruff check .
 	DEBUG=true $(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-setup: only the machine set-up of make test.
+test-setup:
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		./scripts/test-setup
 
 lint: install-dev
 	DEBUG=true $(BIN)/ruff check .

@@ -11,11 +11,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_email
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts import services
-from accounts.models import Invitation
+from accounts.models import Invitation, User
 
 INVITATION_SESSION_KEY = "accounts_invitation_token"
 
@@ -45,6 +46,17 @@ def domain_refused_message(email: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request, **credentials):
+        """allauth refuses a rate-limited login here, before any password is checked (so
+        Django sends no "login failed" signal): leave an audit row for it."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            services.login_rate_limited_record(
+                email=credentials.get("email") or credentials.get("username") or ""
+            )
+            raise
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
@@ -68,10 +80,29 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             )
         return super().is_open_for_signup(request, sociallogin)
 
+    def populate_user(self, request, sociallogin, data):
+        """A person created at first sign-in gets the name the identity provider sends."""
+        user = super().populate_user(request, sociallogin, data)
+        if not user.display_name:
+            user.display_name = sso_display_name(data)
+        return user
+
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form=form)
         _accept_session_invitation(request, user)
         return user
+
+
+def sso_display_name(data: dict) -> str:
+    """The person's name from the provider's claims: OpenID Connect's ``name``, else given
+    and family name; for SAML the attributes mapped to ``name`` or ``first_name`` and
+    ``last_name``. One line, at most as long as the field."""
+    name = str(data.get("name") or "").strip()
+    if not name:
+        parts = (data.get("first_name"), data.get("last_name"))
+        name = " ".join(str(part).strip() for part in parts if part and str(part).strip())
+    limit = User._meta.get_field("display_name").max_length
+    return " ".join(name.split())[:limit]
 
 
 def _accept_session_invitation(request, user) -> None:

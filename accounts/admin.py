@@ -3,6 +3,7 @@ from django.contrib import admin
 from accounts.models import (
     AllowedDomain,
     AuditEvent,
+    Connection,
     Invitation,
     Notification,
     SocialProfile,
@@ -104,3 +105,29 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Connection)
+class ConnectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Connections are made and ended by the person; tokens are never shown (they are not
+    editable fields, so the admin has no widget for them)."""
+
+    list_display = ["user", "network", "handle", "state", "expires_at", "followers_count"]
+    list_filter = ["network", "state"]
+    search_fields = ["user__email", "handle"]
+    ordering = ["user__email", "network"]
+    fields = [
+        "user",
+        "network",
+        "state",
+        "handle",
+        "remote_id",
+        "service_url",
+        "scopes",
+        "token_expires_at",
+        "expires_at",
+        "followers_count",
+        "followers_read_at",
+        "last_error",
+        "connected_at",
+    ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class AuditAction(models.TextChoices):
     LOGIN = "LOGIN", _("login")
     LOGIN_FAILED = "LOGIN_FAILED", _("login failed")
+    LOGIN_RATE_LIMITED = "LOGIN_RATE_LIMITED", _("login refused: too many attempts")
     LOGOUT = "LOGOUT", _("logout")
     SIGNUP = "SIGNUP", _("signup")
     PASSWORD_CHANGED = "PASSWORD_CHANGED", _("password changed")
@@ -32,3 +33,5 @@ class AuditAction(models.TextChoices):
     COMMENT_REMOVED = "COMMENT_REMOVED", _("comment removed")
     INVITATION_ACCEPTED = "INVITATION_ACCEPTED", _("invitation accepted")
     INVITATION_REVOKED = "INVITATION_REVOKED", _("invitation revoked")
+    CONNECTION_ADDED = "CONNECTION_ADDED", _("account connected")
+    CONNECTION_REMOVED = "CONNECTION_REMOVED", _("account disconnected")

@@ -2,19 +2,10 @@ from django.utils.functional import SimpleLazyObject
 
 from accounts import selectors
 
-# Attribute on the request holding the answer, so that every template rendered for one
-# request (the page, its partials, inclusion tags) shares a single query.
-IS_MANAGER_ATTR = "_ambassador_is_manager"
-
 
 def request_user_is_manager(request) -> bool:
-    """Whether the signed-in person manages a team (admins count), at most one query per request."""
-    cached = getattr(request, IS_MANAGER_ATTR, None)
-    if cached is None:
-        user = request.user
-        cached = bool(user.is_admin or selectors.user_is_manager(user=user))
-        setattr(request, IS_MANAGER_ATTR, cached)
-    return cached
+    """Whether the signed-in person manages a team (admins count); read once per request."""
+    return selectors.access_for(user=request.user).may_curate
 
 
 def roles(request):

@@ -10,8 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from accounts import selectors
-from accounts.audit import AuditAction
-from accounts.services import audit_record
+from accounts.services import access_denied_record
 
 
 def mfa_gate(request):
@@ -33,11 +32,7 @@ def _role_required(check):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             if not check(request.user):
-                audit_record(
-                    actor=request.user,
-                    action=AuditAction.ACCESS_DENIED,
-                    detail={"path": request.path[:200]},
-                )
+                access_denied_record(actor=request.user, path=request.path)
                 raise PermissionDenied
             gate = mfa_gate(request)
             if gate is not None:
@@ -49,10 +44,8 @@ def _role_required(check):
     return decorator
 
 
-manager_required = _role_required(
-    lambda user: user.is_admin or selectors.user_is_manager(user=user)
-)
-admin_required = _role_required(lambda user: user.is_admin)
+manager_required = _role_required(lambda user: selectors.access_for(user=user).may_curate)
+admin_required = _role_required(lambda user: selectors.access_for(user=user).is_admin)
 
 # Kept for callers of the earlier private name.
 _mfa_gate = mfa_gate

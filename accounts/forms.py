@@ -1,13 +1,19 @@
 import zoneinfo
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_domain_name
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from accounts.adapters import domain_refused_message, may_sign_up, session_invitation
+from accounts.audit import AuditAction
 from accounts.models import Team, User
+from accounts.selectors import team_descendant_ids
+from accounts.services import normalise_domain
 from ambassador.networks import Network
 
 
@@ -21,15 +27,11 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.adapters import session_invitation
-
         invitation = session_invitation(getattr(self, "request", None) or _current_request())
         if invitation is not None and not self.is_bound:
             self.initial["email"] = invitation.email
 
     def clean_email(self):
-        from accounts.adapters import domain_refused_message, may_sign_up
-
         value = super().clean_email()
         if not may_sign_up(_current_request(), value):
             raise ValidationError(domain_refused_message(value), code="domain_not_allowed")
@@ -37,8 +39,6 @@ class SignupForm(AllauthSignupForm):
 
 
 def _current_request():
-    from allauth.core import context
-
     return context.request
 
 
@@ -128,8 +128,6 @@ class TeamForm(forms.Form):
     def __init__(self, *args, team: Team | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if team is not None:
-            from accounts.selectors import team_descendant_ids
-
             self.fields["parent"].queryset = Team.objects.exclude(
                 id__in=team_descendant_ids(team_ids={team.pk})
             ).order_by("name")
@@ -141,10 +139,6 @@ class AllowedDomainForm(forms.Form):
     )
 
     def clean_domain(self):
-        from django.core.validators import validate_domain_name
-
-        from accounts.services import normalise_domain
-
         value = normalise_domain(self.cleaned_data["domain"])
         try:
             validate_domain_name(value)
@@ -160,8 +154,6 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from accounts.audit import AuditAction
-
         self.fields["action"].choices = [
             ("", _("All actions")),
             *[(value, capfirst(label)) for value, label in AuditAction.choices],

@@ -2,6 +2,8 @@ import zoneinfo
 
 from django.utils import timezone, translation
 
+from accounts import selectors
+
 
 class UserPreferencesMiddleware:
     """A signed-in person's saved language wins over the browser's; their time zone applies.
@@ -25,3 +27,16 @@ class UserPreferencesMiddleware:
         response = self.get_response(request)
         timezone.deactivate()
         return response
+
+
+class AccessMiddleware:
+    """Within one request each person's teams and roles are read once, whoever asks
+    (permission checks, selectors, navigation); the next request reads them again, so a
+    revoked role bites at once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with selectors.access_cached():
+            return self.get_response(request)

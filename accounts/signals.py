@@ -12,13 +12,11 @@ from allauth.account.signals import (
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
 from allauth.usersessions.models import UserSession
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from accounts.audit import AuditAction
-from accounts.services import audit_record, user_end_other_sessions
+from accounts.services import audit_record, tried_email_label, user_end_other_sessions
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.audit_login")
@@ -34,22 +32,13 @@ def _on_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="accounts.audit_login_failed")
 def _on_login_failed(sender, credentials, request=None, **kwargs):
-    # Django has already masked the password. Keep the address that was tried only if it
-    # is one: people type their password into the email field by mistake.
+    # Django has already masked the password.
+    tried = credentials.get("email") or credentials.get("username") or ""
     audit_record(
         actor=None,
         action=AuditAction.LOGIN_FAILED,
-        detail={"email": _tried_email(credentials)},
+        detail={"email": tried_email_label(tried)},
     )
-
-
-def _tried_email(credentials: dict) -> str:
-    tried = str(credentials.get("email") or credentials.get("username") or "").strip()
-    try:
-        validate_email(tried)
-    except ValidationError:
-        return "(invalid)"
-    return tried[:254]
 
 
 @receiver(user_signed_up, dispatch_uid="accounts.audit_signup")
@@ -86,7 +75,7 @@ authenticator_removed.connect(_on_mfa_removed, dispatch_uid="accounts.audit_mfa_
 authenticator_reset.connect(_on_mfa_reset, dispatch_uid="accounts.audit_mfa_reset")
 
 
-# --- No raw client address is stored (SECURITY 25) -----------------------------------------
+# --- No raw client address is stored ------------------------------------------------------
 # allauth.usersessions keeps the address a session was started from, to show people their
 # sessions ("signed in from ..."). A full address is personal data we have no use for: keep
 # only the network (/24 for IPv4, /48 for IPv6), which still tells a person roughly where a

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import views
+from accounts.connections import views as connection_views
 
 app_name = "accounts"
 
@@ -29,6 +30,24 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/social/", views.social_profile_save, name="social_profile_save"),
     path("me/social/<int:pk>/delete/", views.social_profile_delete, name="social_profile_delete"),
+    path("me/connections/", connection_views.connections, name="connections"),
+    path("me/connections/bluesky/", connection_views.bluesky_connect, name="bluesky_connect"),
+    path(
+        "me/connections/<slug:network>/connect/",
+        connection_views.connection_start,
+        name="connection_start",
+    ),
+    path(
+        "me/connections/<slug:network>/callback/",
+        connection_views.connection_callback,
+        name="connection_callback",
+    ),
+    path(
+        "me/connections/<slug:network>/disconnect/",
+        connection_views.connection_disconnect,
+        name="connection_disconnect",
+    ),
+    path("connections/settings/", connection_views.network_settings, name="network_settings"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     path("audit/", views.audit_log, name="audit_log"),

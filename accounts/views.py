@@ -1,8 +1,9 @@
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -12,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import selectors, services
 from accounts.adapters import INVITATION_SESSION_KEY
-from accounts.audit import AuditAction
 from accounts.decorators import admin_required, manager_required, mfa_gate
 from accounts.forms import (
     AllowedDomainForm,
@@ -32,26 +32,21 @@ PAGE_SIZE = 25
 
 
 def _safe_next(request, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """``candidate`` when it is a path on this site, else the home page: never another host
+    (``//evil``, ``/\\evil``, ``https:evil``), never a bare word taken for a URL name."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
-    return "/"
+    return reverse("home")
 
 
 def _page(request, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _not_found_audited(request, target=None):
-    """Someone asked for what they may not see: record it, answer as if it did not exist."""
-    services.audit_record(
-        actor=request.user,
-        action=AuditAction.ACCESS_DENIED,
-        target=target,
-        detail={"path": request.path[:200]},
-    )
-    raise Http404
 
 
 @require_POST
@@ -59,12 +54,12 @@ def set_language(request):
     """Switch the interface language; a signed-in person's choice is saved on their profile."""
     form = LanguageForm(request.POST)
     if not form.is_valid():
-        return redirect(_safe_next(request, request.POST.get("next")))
+        return HttpResponseRedirect(_safe_next(request, request.POST.get("next")))
     language = form.cleaned_data["language"]
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=language)
     translation.activate(language)
-    response = redirect(_safe_next(request, form.cleaned_data["next"]))
+    response = HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"]))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -98,12 +93,12 @@ def person_detail(request, pk: int):
     if person.pk != request.user.pk:
         # Only admins and managers of this person's teams see other people.
         if not selectors.person_visible_to(viewer=request.user, person=person):
-            _not_found_audited(request, person)
+            services.deny_and_404(request=request, target=person)
         gate = mfa_gate(request)
         if gate is not None:
             return gate
-    # Individual follower counts are the person's own business and the admins' (SECURITY 28):
-    # a manager sees who is in their teams, not how many followers each one has.
+    # Individual follower counts are the person's own business and the admins': a manager
+    # sees who is in their teams, not how many followers each one has.
     context = {
         "person": person,
         "show_follower_counts": person.pk == request.user.pk or request.user.is_admin,
@@ -231,8 +226,6 @@ def invitation_revoke(request, pk: int):
 @require_GET
 def invitation_accept(request, token: str):
     """The link in the invitation email: remember it for signup, then go to the signup form."""
-    from allauth.account.adapter import get_adapter
-
     invitation = services.invitation_find_valid(token=token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
@@ -278,8 +271,8 @@ def team_list(request):
 @require_GET
 def team_detail(request, pk: int):
     team = get_object_or_404(Team.objects.select_related("parent"), pk=pk)
-    if not selectors.teams_managed_by(user=request.user).filter(pk=team.pk).exists():
-        _not_found_audited(request, team)
+    if not selectors.access_for(user=request.user).manages(team.pk):
+        services.deny_and_404(request=request, target=team)
     page = _page(request, selectors.team_members(team=team))
     children = team.children.order_by("name")
     return render(

@@ -1,6 +1,7 @@
 """The one SSRF-safe HTTP fetcher: every outbound fetch of a user-supplied URL goes here.
 
-What it guarantees (SECURITY.md 5-6):
+What it guarantees, so that a URL typed by a person can never reach inside our network
+or tie up a worker:
 
 - only ``http``/``https`` URLs, without user info;
 - the host name is resolved once, EVERY resolved address is checked against an explicit
@@ -11,8 +12,9 @@ What it guarantees (SECURITY.md 5-6):
 - the body stops at ``max_bytes`` (about 2 MB); connect, per-read and total timeouts;
 - no compression is asked for, so the size cap is the size in memory.
 
-Tests talk to local fake servers: ``settings.FETCH_ALLOWED_NETWORKS`` (empty by default)
-lists networks to let through despite the deny list, and only tests set it.
+Tests and ``make run`` talk to local fake servers: ``settings.FETCH_ALLOWED_NETWORKS`` (the
+environment variable of that name, honoured only with ``DEBUG``; empty by default) lists
+networks to let through despite the deny list.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ a filesystem Celery broker, a file cache). With ``DEBUG`` off, the production se
 missing one stops start-up with a message naming it.
 """
 
+import base64
+import hashlib
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,10 +16,10 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
-
 env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AccessMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -180,16 +184,22 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT", default=300)
-# Email changes and social-account connections ask for the password again (SECURITY 12);
-# allauth's MFA pages always do.
+# Email changes and social-account connections ask for the password again, so a session
+# left open cannot take the account over; allauth's MFA pages always do.
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Client address for rate limits: REMOTE_ADDR unless a known number of proxies sits in front.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# How many proxies in front of the app append to X-Forwarded-For. 0: the client address is
+# REMOTE_ADDR and the header is ignored (a client could write anything there). Everything that
+# needs the client's address (login rate limits, tracked-link guess limits, visitor hashes)
+# derives it from this one number.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("The environment variable TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ACCOUNT_RATE_LIMITS = {
-    # Per IP and per account; allauth keys these on REMOTE_ADDR, never X-Forwarded-For.
+    # Per IP and per account; the IP is the one TRUSTED_PROXY_COUNT selects.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
@@ -294,12 +304,30 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Networks the SSRF-safe fetcher lets through despite its deny list. Empty in production;
-# only tests set it, to reach their fake servers on 127.0.0.1.
+# Networks the SSRF-safe fetcher lets through despite its deny list (comma-separated CIDRs),
+# so local fake servers work with `make run` and in tests. Honoured only with DEBUG: a
+# production server must never fetch from inside its own network (ambassador.checks warns
+# when it is set with DEBUG off).
 FETCH_ALLOWED_NETWORKS: list[str] = []
+if DEBUG:
+    for _network in env.list("FETCH_ALLOWED_NETWORKS", default=[]):
+        if not _network.strip():
+            continue
+        try:
+            FETCH_ALLOWED_NETWORKS.append(str(ipaddress.ip_network(_network.strip())))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"FETCH_ALLOWED_NETWORKS: {_network.strip()!r} is not a network such as 127.0.0.1/32."
+            ) from exc
 
 # Secrets at rest (OAuth tokens): comma-separated Fernet keys, newest first; rotatable.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if DEBUG and not FIELD_ENCRYPTION_KEYS:
+    # Development and tests only: a key derived from SECRET_KEY. With DEBUG off, storing a
+    # secret without configured keys stops with an error naming the variable.
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+    ]
 
 # --- Celery --------------------------------------------------------------------------------
 
@@ -333,7 +361,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Every entry: what it does, and an ``expires`` so a backlog never runs stale work.
+# Every entry: what it does, and an ``expires`` so a backlog after an outage never runs
+# stale work.
 CELERY_BEAT_SCHEDULE: dict = {
     # Keeps the heartbeat row fresh so /healthz can tell that beat and a worker are alive.
     "ambassador-heartbeat": {
@@ -341,7 +370,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
     },
-    # --- Content library (posts) ---
     # Approved items past their expire-at are archived (conditional UPDATE per item).
     "posts-archive-expired-content": {
         "task": "posts.archive_expired_content",
@@ -354,17 +382,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=10),
         "options": {"expires": 540},
     },
-    # --- end content library ---
-}
-# --- Sharing: click flush, salt rotation, raw-click retention (posts.tasks) ---------
-if REDIS_URL:
-    # Moves buffered clicks from Redis into PostgreSQL; with no Redis clicks are written directly.
-    CELERY_BEAT_SCHEDULE["posts-flush-clicks"] = {
-        "task": "posts.flush_clicks",
-        "schedule": timedelta(seconds=env.float("CLICK_FLUSH_INTERVAL_SECONDS", default=2.0)),
-        "options": {"expires": 10},
-    }
-CELERY_BEAT_SCHEDULE |= {
+    # Moves buffered clicks from Redis into PostgreSQL. Without Redis clicks are written
+    # directly, so there is nothing to flush.
+    **(
+        {
+            "posts-flush-clicks": {
+                "task": "posts.flush_clicks",
+                "schedule": timedelta(
+                    seconds=env.float("CLICK_FLUSH_INTERVAL_SECONDS", default=2.0)
+                ),
+                "options": {"expires": 10},
+            }
+        }
+        if REDIS_URL
+        else {}
+    ),
     # Deletes yesterday's visitor-hash salt so old visits can never be linked again.
     "posts-rotate-click-salts": {
         "task": "posts.rotate_click_salts",
@@ -378,7 +410,6 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 3600},
     },
 }
-# --- End of sharing beat entries ------------------------------------------------------------
 
 # --- Logging -------------------------------------------------------------------------------
 
@@ -419,3 +450,42 @@ CLICK_FLUSH_MAX_SECONDS = env.float("CLICK_FLUSH_MAX_SECONDS", default=20.0)
 CLICK_RECLAIM_IDLE_MS = env.int("CLICK_RECLAIM_IDLE_MS", default=60000)
 # PostgreSQL advisory lock id serialising the recomputation of daily click totals.
 CLICK_TOTALS_LOCK_ID = 4_242_001
+
+# --- Connected accounts and publishing -----------------------------------------------------
+
+# Where each network's API answers. Only tests and FAKE_NETWORKS (make run) change these.
+BLUESKY_DEFAULT_SERVICE = env.str("BLUESKY_DEFAULT_SERVICE", default="https://bsky.social")
+BLUESKY_PLC_DIRECTORY = env.str("BLUESKY_PLC_DIRECTORY", default="https://plc.directory")
+BLUESKY_PUBLIC_API_URL = env.str("BLUESKY_PUBLIC_API_URL", default="https://public.api.bsky.app")
+LINKEDIN_OAUTH_URL = env.str("LINKEDIN_OAUTH_URL", default="https://www.linkedin.com")
+LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com")
+# LinkedIn serves each monthly API version for about a year: YYYYMM.
+LINKEDIN_API_VERSION = env.str("LINKEDIN_API_VERSION", default="")
+X_AUTHORIZE_URL = env.str("X_AUTHORIZE_URL", default="https://x.com")
+X_API_URL = env.str("X_API_URL", default="https://api.x.com")
+# make run: the fake networks of tests/fakes on this machine stand in for the real ones.
+FAKE_NETWORKS = DEBUG and env.bool("FAKE_NETWORKS", default=False)
+if FAKE_NETWORKS:
+    FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+CELERY_BEAT_SCHEDULE |= {
+    # Follower counts of connected accounts: each connection claimed once a day.
+    "accounts-read-due-followers": {
+        "task": "accounts.read_due_followers",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3000},
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # Scheduled posts: due rows claimed with a conditional UPDATE, each published once.
+    "posts-publish-due-shares": {
+        "task": "posts.publish_due_shares",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    # Engagement of posted shares: due rows claimed and read in batches.
+    "posts-collect-engagement": {
+        "task": "posts.collect_engagement",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+}

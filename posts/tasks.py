@@ -4,7 +4,7 @@ service call. The ``name=`` of each is what beat and queued messages refer to: k
 from celery import shared_task
 
 from posts.models import ContentItem, Feed
-from posts.services import clicks, content, feeds, previews
+from posts.services import clicks, content, engagement, feeds, previews, publishing
 
 
 @shared_task(name="posts.archive_expired_content")
@@ -64,3 +64,24 @@ def rotate_click_salts() -> int:
 @shared_task(name="posts.purge_clicks")
 def purge_clicks() -> int:
     return clicks.clicks_purge()
+
+
+# --- Publishing and engagement -------------------------------------------------------------
+
+
+@shared_task(name="posts.publish_share")
+def publish_share(share_id: int) -> str:
+    """ "Post now": publish one share at once (the beat tick would take it a minute later)."""
+    return publishing.share_publish(share_id=share_id)
+
+
+@shared_task(name="posts.publish_due_shares")
+def publish_due_shares() -> int:
+    """Periodic, every minute: claim and publish the scheduled shares that are due."""
+    return publishing.shares_publish_due()
+
+
+@shared_task(name="posts.collect_engagement")
+def collect_engagement() -> int:
+    """Periodic: read engagement of the posted shares that are due."""
+    return engagement.engagement_collect_due().readings

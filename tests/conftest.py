@@ -111,17 +111,14 @@ def _worker_environment() -> dict[str, str]:
         f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}"
         f"/{db['NAME']}"
     )
-    # The worker's fetcher may reach the tests' fake servers on 127.0.0.1 (nothing else
-    # private). The settings module is the older way to say so, the variable the newer.
-    settings_module = "tests.posts.library_worker_settings"
-    if not (ROOT / "tests" / "posts" / "library_worker_settings.py").exists():
-        settings_module = "ambassador.settings"
     return {
         **os.environ,
         "DEBUG": "true",
         "DATABASE_URL": database_url,
         "REDIS_URL": django_settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DJANGO_SETTINGS_MODULE": "ambassador.settings",
+        # The worker's fetcher may reach the tests' fake servers on 127.0.0.1 (nothing else
+        # private); honoured because DEBUG is on.
         "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32",
         # Mail stays in the worker's memory.
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",

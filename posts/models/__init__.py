@@ -3,11 +3,13 @@
 from posts.models.clicks import Click, ClickSalt, ShareDailyClicks
 from posts.models.comments import Comment
 from posts.models.content import Caption, ContentItem, ContentStatus, Topic
+from posts.models.engagement import EngagementReading
 from posts.models.feeds import Feed, FeedStatus
-from posts.models.shares import Share
+from posts.models.shares import CollectStatus, Share, ShareStatus
 
 __all__ = [
     "Caption",
+    "CollectStatus",
     "Click",
     "ClickSalt",
     "Comment",
@@ -15,7 +17,9 @@ __all__ = [
     "ContentStatus",
     "Feed",
     "FeedStatus",
+    "EngagementReading",
     "Share",
+    "ShareStatus",
     "ShareDailyClicks",
     "Topic",
 ]

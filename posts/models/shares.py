@@ -13,6 +13,25 @@ OTHER_NETWORK = "OTHER"
 SHARE_NETWORK_CHOICES = [*Network.choices, (OTHER_NETWORK, _("Another network"))]
 
 
+class ShareStatus(models.TextChoices):
+    # The share intent was opened; whether the person posted is unknown until they paste
+    # the post's address.
+    INTENT_OPENED = "INTENT_OPENED", _("intent opened")
+    SCHEDULED = "SCHEDULED", _("scheduled")
+    # Claimed by a worker; the network may or may not have the post yet.
+    SENDING = "SENDING", _("sending")
+    POSTED = "POSTED", _("posted")
+    FAILED = "FAILED", _("failed")
+
+
+class CollectStatus(models.TextChoices):
+    NONE = "", _("not collected")
+    ACTIVE = "ACTIVE", _("collecting")
+    DONE = "DONE", _("done")
+    NOT_REPORTED = "NOT_REPORTED", _("not reported by the network")
+    FAILED = "FAILED", _("failed")
+
+
 class Share(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="shares"
@@ -26,10 +45,42 @@ class Share(models.Model):
     code = models.CharField(max_length=16, unique=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    # --- Publishing through a connected account (or a pasted post address) ---
+    status = models.CharField(
+        _("status"), max_length=16, choices=ShareStatus.choices, default=ShareStatus.INTENT_OPENED
+    )
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    # When a worker last claimed it for sending; a claim older than the lease is taken over.
+    sending_at = models.DateTimeField(null=True, blank=True)
+    publish_attempts = models.PositiveSmallIntegerField(default=0)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    post_id = models.CharField(_("post id"), max_length=300, blank=True)
+    post_url = models.URLField(_("post address"), max_length=500, blank=True)
+    publish_error = models.CharField(max_length=300, blank=True)
+    # --- Engagement collection: due rows are claimed by a beat tick ---
+    collect_status = models.CharField(
+        max_length=16, choices=CollectStatus.choices, default=CollectStatus.NONE, blank=True
+    )
+    next_collect_at = models.DateTimeField(null=True, blank=True)
+    collect_failures = models.PositiveSmallIntegerField(default=0)
+    collect_error = models.CharField(max_length=300, blank=True)
+
     class Meta:
         verbose_name = _("share")
         verbose_name_plural = _("shares")
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(
+                fields=["scheduled_at"],
+                condition=models.Q(status__in=["SCHEDULED", "SENDING"]),
+                name="posts_share_publish_due",
+            ),
+            models.Index(
+                fields=["next_collect_at"],
+                condition=models.Q(collect_status="ACTIVE"),
+                name="posts_share_collect_due",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.get_network_display()}: {self.item}"

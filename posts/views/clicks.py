@@ -19,7 +19,7 @@ from posts.services import clicks as services
 
 def _client_address(request) -> str:
     """The client address for hashing and limits: REMOTE_ADDR, or the trusted proxy's view."""
-    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         if len(forwarded) >= proxies:

@@ -17,6 +17,19 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // The phone menu: the button opens and closes it; Escape closes it and returns focus.
+  document.querySelectorAll("[data-nav-toggle]").forEach((button) => {
+    const setOpen = (open) => button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.addEventListener("click", () => {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  });
   document.querySelectorAll("[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();

@@ -1,4 +1,4 @@
-"""The audit log page (SECURITY 26) and what a failed login records."""
+"""The audit log page and what a failed login records."""
 
 import datetime
 

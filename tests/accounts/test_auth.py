@@ -283,6 +283,35 @@ def test_failed_logins_rate_limited_per_ip_despite_spoofed_forwarded_for(client,
     assert "_auth_user_id" not in client.session
 
 
+def test_rate_limited_login_is_audited_against_the_tried_account(client, personas):
+    for _ in range(5):
+        _login(client, personas.employee.email, "wrong-password-1")
+    assert not AuditEvent.objects.filter(action=AuditAction.LOGIN_RATE_LIMITED).exists()
+
+    _login(client, personas.employee.email, PASSWORD)
+
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_RATE_LIMITED)
+    assert event.actor is None
+    assert event.target_type == "accounts.user"
+    assert event.target_id == str(personas.employee.pk)
+    assert event.detail == {"email": personas.employee.email}
+    assert PASSWORD not in str(event.detail) and PASSWORD not in event.target_label
+    # Refused before the password was checked: no "login failed" row for this attempt.
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 5
+
+
+def test_rate_limited_login_for_an_unknown_address_is_audited_without_an_account(client, personas):
+    for n in range(10):
+        _login(client, f"nobody{n}@example.com", "wrong-password-1")
+
+    _login(client, "nobody-else@example.com", "wrong-password-1")
+
+    event = AuditEvent.objects.get(action=AuditAction.LOGIN_RATE_LIMITED)
+    assert event.target_type == ""
+    assert event.target_id == ""
+    assert event.detail == {"email": "nobody-else@example.com"}
+
+
 def test_django_admin_login_is_rate_limited_like_the_rest(client, personas):
     # The admin's own login form is never reached: allauth's is, with its limits.
     for _ in range(5):

@@ -1,5 +1,5 @@
-"""Follower counts are private (SECURITY 28); list pages paginate with a flat query count;
-the "is manager" question is asked once per request."""
+"""Follower counts are private to the person and admins; list pages paginate with a flat
+query count; the "is manager" question is asked once per request."""
 
 import pytest
 from django.db import connection
@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.selectors import access_cached
 from tests.accounts.factories import AllowedDomainFactory
 from tests.factories import MembershipFactory, SocialProfileFactory, UserFactory
 
@@ -27,7 +28,7 @@ def _person_page(client, viewer, person):
     return response.content.decode()
 
 
-# --- SECURITY 28: individual follower counts -----------------------------------------------
+# --- Individual follower counts -----------------------------------------------------------
 
 
 def test_person_detail_follower_count_hidden_from_manager(client, employee_with_followers):
@@ -104,12 +105,12 @@ def test_team_detail_query_count_does_not_grow(
 
 
 def _is_manager_queries(queries) -> list[str]:
+    """The access layer's read of the person's memberships (team and manager flag)."""
     return [
         q["sql"]
         for q in queries
-        if "accounts_teammembership" in q["sql"]
-        and '"is_manager"' in q["sql"]
-        and q["sql"].startswith("SELECT 1 AS")
+        if q["sql"].startswith('SELECT "accounts_teammembership"."team_id"')
+        and '"accounts_teammembership"."is_manager"' in q["sql"]
     ]
 
 
@@ -123,7 +124,8 @@ def test_home_page_asks_is_manager_once(client, personas):
 def test_is_manager_asked_once_across_templates_of_one_request(personas):
     request = RequestFactory().get("/")
     request.user = personas.employee
-    with CaptureQueriesContext(connection) as captured:
+    # What AccessMiddleware does around every request.
+    with access_cached(), CaptureQueriesContext(connection) as captured:
         for _ in range(3):
             render_to_string("accounts/_nav.html", request=request)
     assert len(_is_manager_queries(captured.captured_queries)) == 1

@@ -41,7 +41,8 @@ class FakeIdentityProvider(BaseHTTPRequestHandler):
                 }
             )
         elif self.path.startswith("/userinfo"):
-            self._json({"sub": "idp-42", "email": self.server.email, "email_verified": True})
+            claims = {"sub": "idp-42", "email": self.server.email, "email_verified": True}
+            self._json({**claims, **self.server.claims})
         else:
             self.send_error(404)
 
@@ -61,6 +62,7 @@ class FakeIdentityProvider(BaseHTTPRequestHandler):
 def identity_provider(db):
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeIdentityProvider)
     server.email = "kari@acme.test"
+    server.claims = {}
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app = SocialApp.objects.create(
@@ -112,3 +114,41 @@ def test_sso_callback_with_wrong_state_links_nothing(client, identity_provider):
     assert response.status_code == 401
     assert not User.objects.filter(email="kari@acme.test").exists()
     assert not SocialAccount.objects.exists()
+
+
+# --- The name the identity provider sends becomes the display name -------------------------
+
+
+@pytest.mark.parametrize(
+    ("claims", "expected"),
+    [
+        ({"name": "Kari Nordmann"}, "Kari Nordmann"),
+        ({"name": "  Kari \n Nordmann ", "given_name": "K"}, "Kari Nordmann"),
+        ({"given_name": "Kari", "family_name": "Nordmann"}, "Kari Nordmann"),
+        ({"given_name": "Kari"}, "Kari"),
+        ({"name": "x" * 300}, "x" * 150),
+    ],
+)
+def test_sso_fills_display_name_from_the_providers_claims(
+    client, identity_provider, claims, expected
+):
+    AllowedDomainFactory(domain="acme.test")
+    identity_provider.claims = claims
+    assert _sso_login(client).status_code == 302
+    assert User.objects.get(email="kari@acme.test").display_name == expected
+
+
+def test_sso_without_a_name_claim_leaves_display_name_empty(client, identity_provider):
+    AllowedDomainFactory(domain="acme.test")
+    assert _sso_login(client).status_code == 302
+    assert User.objects.get(email="kari@acme.test").display_name == ""
+
+
+def test_sso_sign_in_keeps_the_name_an_existing_person_chose(client, identity_provider):
+    AllowedDomainFactory(domain="acme.test")
+    assert _sso_login(client).status_code == 302
+    User.objects.filter(email="kari@acme.test").update(display_name="Kari N.")
+    client.logout()
+    identity_provider.claims = {"name": "Kari Nordmann"}
+    assert _sso_login(client).status_code == 302
+    assert User.objects.get(email="kari@acme.test").display_name == "Kari N."

@@ -515,3 +515,42 @@ def test_forbidden_page_uses_app_layout(client, personas):
     response = client.get(reverse("accounts:people"))
     assert response.status_code == 403
     assert "You do not have access to this page" in response.content.decode()
+
+
+# --- The language switch only ever returns to a page of this site ---------------------------
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    ["foo", "//evil.test/", "/\\evil.test", "https:evil.test", "https://evil.test/", ""],
+)
+def test_language_switch_with_unsafe_next_goes_home(client, db, next_url):
+    response = client.post(reverse("accounts:set_language"), {"language": "nb", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert response.cookies["django_language"].value == "nb"
+
+
+@pytest.mark.parametrize(
+    "data", [{"language": "xx", "next": "foo"}, {"language": "nb", "next": "\x00/"}]
+)
+def test_refused_language_switch_with_unsafe_next_goes_home(client, db, data):
+    response = client.post(reverse("accounts:set_language"), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert "django_language" not in response.cookies
+
+
+def test_language_switch_returns_to_a_local_page_with_its_query(client, db):
+    response = client.post(
+        reverse("accounts:set_language"), {"language": "nb", "next": "/library/?topic=3&q=a b"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/library/?topic=3&q=a%20b"
+
+
+def test_language_switch_with_a_newline_in_next_stays_on_site(client, db):
+    response = client.post(reverse("accounts:set_language"), {"language": "nb", "next": "/a\r\nb"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/a")
+    assert "\n" not in response["Location"]

@@ -1,0 +1,102 @@
+"""What every network module shares: results, errors and the HTTP call."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from ambassador import apiclient
+
+
+@dataclass
+class Identity:
+    remote_id: str
+    handle: str
+    followers: int | None = None
+
+
+@dataclass
+class Tokens:
+    access: str
+    refresh: str = ""
+    expires_in: int | None = None  # seconds the access token lives
+    refresh_expires_in: int | None = None  # seconds until the person must connect again
+    scopes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<Tokens expires_in={self.expires_in}>"
+
+
+class ConnectError(Exception):
+    """The network refused or failed; ``message`` is a translated sentence for the person."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class AuthRevoked(ConnectError):
+    """The grant is gone (invalid_grant, a revoked or expired token, 401): reconnect needed."""
+
+
+class NetworkUnavailable(ConnectError):
+    """A timeout, a 5xx, a 429: try again later."""
+
+    def __init__(self, message, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def new_verifier() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def pkce_challenge(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def retry_after_seconds(headers: dict[str, str]) -> float | None:
+    """Seconds to wait from ``Retry-After`` (seconds or an HTTP date)."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+@sensitive_variables()
+def call(method: str, url: str, **kwargs) -> apiclient.ApiResponse:
+    """One API call; transport failures become ``NetworkUnavailable``, 5xx and 429 too."""
+    try:
+        response = apiclient.request(method, url, **kwargs)
+    except apiclient.BlockedURLError as exc:
+        raise ConnectError(exc.reason) from exc
+    except apiclient.FetchError as exc:
+        raise NetworkUnavailable(exc.reason) from exc
+    if response.status == 429:
+        raise NetworkUnavailable(
+            _("The network asks us to slow down; try again in a few minutes."),
+            retry_after=retry_after_seconds(response.headers),
+        )
+    if response.status >= 500:
+        raise NetworkUnavailable(_("The network is not answering properly; try again later."))
+    return response
+
+
+def body_of(response: apiclient.ApiResponse) -> dict:
+    data = response.json()
+    return data if isinstance(data, dict) else {}

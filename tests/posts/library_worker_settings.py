@@ -1,7 +1,0 @@
-"""Settings of the Celery worker subprocess started by the library's integration and browser
-tests: the normal settings, plus loopback let through the fetcher so the worker can reach the
-tests' fake HTTP servers on 127.0.0.1. Never used outside tests."""
-
-from ambassador.settings import *  # noqa: F403
-
-FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
