@@ -292,6 +292,24 @@ def user_set_admin(*, user: User, is_admin: bool, by: User) -> User:
 
 
 @transaction.atomic
+def user_set_company_curator(*, user: User, company_curator: bool, by: User) -> User:
+    """Name ``user`` a company-wide curator (or no longer): as a manager they then also edit
+    and approve content aimed at everyone."""
+    if user.company_curator == company_curator:
+        return user
+    user.company_curator = company_curator
+    user.save(update_fields=["company_curator"])
+    audit_record(
+        actor=by,
+        action=AuditAction.ROLE_CHANGED,
+        target=user,
+        detail={"role": "company_curator", "granted": company_curator},
+    )
+    selectors.access_forget()
+    return user
+
+
+@transaction.atomic
 def membership_set(*, user: User, team: Team, is_manager: bool, by: User) -> TeamMembership:
     """Put ``user`` in ``team``, as one of its managers or not."""
     membership, created = TeamMembership.objects.get_or_create(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Team
-from accounts.selectors import teams_managed_by
+from accounts.selectors import access_for, teams_managed_by
 from ambassador.forms import (
     SafeDateTimeField,
     SafeForm,
@@ -128,6 +128,13 @@ class ContentItemForm(SafeForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_teams"].queryset = teams_managed_by(user=user).order_by("name")
+        if not access_for(user=user).may_curate_everyone:
+            # Content for everyone is curated by admins and company-wide curators only.
+            everyone = self.fields["target_everyone"]
+            everyone.disabled, everyone.initial = True, False
+            everyone.help_text = gettext_lazy(
+                "Only admins and company-wide curators can aim content at everyone."
+            )
         # The counter counts the caption's own text: the disclosure and the tracked link are
         # added when it is shared, and take their part of the network's limit.
         limits = caption_text_limits()

@@ -44,7 +44,7 @@ class CaptionRulesForm(SafeModelForm):
 class ProgrammeSettingsForm(SafeModelForm):
     class Meta:
         model = Programme
-        fields = ["sharing_gate_enabled"]
+        fields = ["sharing_gate_enabled", "two_person_approval"]
 
 
 class GuidelinesPublishForm(SafeForm):

@@ -34,6 +34,14 @@ class Programme(models.Model):
             "required modules before they can share."
         ),
     )
+    two_person_approval = models.BooleanField(
+        _("two people approve"),
+        default=False,
+        help_text=_(
+            "When on, content is approved by someone other than the person who created or "
+            "suggested it."
+        ),
+    )
     disclosure_en = models.CharField(
         _("disclosure (English)"),
         max_length=100,

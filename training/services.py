@@ -50,6 +50,7 @@ PROGRAMME_FIELDS = {
     "mission_en",
     "mission_nb",
     "sharing_gate_enabled",
+    "two_person_approval",
     "disclosure_en",
     "disclosure_nb",
     "forbidden_phrases",

@@ -147,24 +147,33 @@ ITEMS = [
      "One of Norway's best workplaces 2026.", "En av Norges beste arbeidsplasser 2026."),
 ]  # fmt: skip
 
+# (slug, topic, title, summary, author, team slugs: empty for everyone). Two people approve
+# in the demo: the manager reviews what the admin wrote for Sales, the admin what the manager
+# wrote, and only admins (and company-wide curators) what is for everyone.
 IN_REVIEW = [
     (
         "draft-heat-pumps",
         "climate",
         "Heat pumps in every school",
         "A pilot with three municipalities.",
+        "manager",
+        ["sales"],
     ),
     (
         "draft-podcast",
         "company-news",
         "Our new podcast: Power Talk",
         "Episode one is about grid balancing.",
+        "admin",
+        ["sales"],
     ),
     (
         "draft-hackathon",
         "events",
         "Hackathon: 24 hours of energy data",
         "Open to students and staff.",
+        "admin",
+        [],
     ),
 ]
 
@@ -215,7 +224,8 @@ def build() -> None:
                 item=item, network=network, language=language, defaults={"text": text}
             )
 
-    for slug, topic, title, summary in IN_REVIEW:
+    authors = {"admin": admin, "manager": manager}
+    for slug, topic, title, summary, author, team_slugs in IN_REVIEW:
         item, _created = ContentItem.objects.update_or_create(
             slug=slug,
             defaults={
@@ -223,10 +233,12 @@ def build() -> None:
                 "title": title,
                 "summary": summary,
                 "status": ContentStatus.IN_REVIEW,
-                "created_by": manager,
+                "created_by": authors[author],
+                "target_everyone": not team_slugs,
             },
         )
         item.topics.set([topics[topic]])
+        item.target_teams.set([teams[s] for s in team_slugs if s in teams])
 
     suggestion, _created = ContentItem.objects.update_or_create(
         slug="suggestion-industry-report",

@@ -8,7 +8,7 @@ from accounts.models import SocialProfile, User
 from ambassador.networks import Network
 from posts.models import ContentItem, Share
 from posts.models.shares import SHARE_NETWORK_CHOICES
-from posts.selectors import caption_suggested, check_network_for, followers_on
+from posts.selectors import caption_suggested, check_network_for, followers_on, item_is_shareable
 from posts.tracked_links import tracked_link_code_new, tracked_link_url
 from training.selectors import caption_final_text, caption_violations, sharing_gate
 
@@ -63,7 +63,7 @@ def share_create(
     ``mastodon_instance``, when given, is saved on the person's Mastodon profile.
     ``network`` may also be ``OTHER_NETWORK``: "copy link and caption" for any other network.
     """
-    if not ContentItem.objects.visible_to(user).filter(pk=item.pk).exists():
+    if not item_is_shareable(user=user, item=item):
         raise SharingNotAllowed(missing=[])
     gate = sharing_gate(user=user)
     if not gate.allowed:

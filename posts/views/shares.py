@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +21,7 @@ from posts.networks.intents import URL_ONLY_NETWORKS, share_intent_url
 from posts.selectors import (
     caption_suggested,
     check_network_for,
+    items_shareable,
     mastodon_instance_of,
     share_network_label,
     share_networks,
@@ -28,6 +29,7 @@ from posts.selectors import (
 )
 from posts.services import shares as services
 from posts.tracked_links import tracked_link_shaped, tracked_link_url
+from posts.views import deny
 from training.selectors import caption_final_text, caption_violations, sharing_gate
 
 MY_SHARES_PAGE_SIZE = 20
@@ -37,8 +39,12 @@ def _language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def _visible_item(request, pk: int) -> ContentItem:
-    return get_object_or_404(ContentItem.objects.visible_to(request.user), pk=pk)
+def _shareable_item(request, pk: int) -> ContentItem:
+    """An item ``request.user`` may share: live and aimed at them; else 404 (audited)."""
+    item = items_shareable(user=request.user).filter(pk=pk).first()
+    if item is None:
+        deny(request, ContentItem, pk)
+    return item
 
 
 def _network_from(value: str | None) -> str:
@@ -87,7 +93,7 @@ def _share_page(request, *, item, network, form, status=200):
 @login_required
 @require_GET
 def share(request, pk: int):
-    item = _visible_item(request, pk)
+    item = _shareable_item(request, pk)
     network = _network_from(request.GET.get("network"))
     needs_instance = network == Network.MASTODON and not mastodon_instance_of(user=request.user)
     form = ShareForm(
@@ -103,7 +109,7 @@ def share(request, pk: int):
 @login_required
 @require_POST
 def share_submit(request, pk: int):
-    item = _visible_item(request, pk)
+    item = _shareable_item(request, pk)
     network = _network_from(request.POST.get("network"))
     instance = mastodon_instance_of(user=request.user)
     form = ShareForm(request.POST, needs_instance=network == Network.MASTODON and not instance)
@@ -140,7 +146,7 @@ def share_submit(request, pk: int):
 @require_POST
 def share_check(request, pk: int):
     """HTMX: the guideline check of the caption being typed, next to the caption."""
-    item = _visible_item(request, pk)
+    item = _shareable_item(request, pk)
     form = CaptionCheckForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
@@ -157,7 +163,9 @@ def share_check(request, pk: int):
 @require_GET
 def share_done(request, pk: int):
     """After recording: the tracked link and caption to copy, and the way on to the network."""
-    created = get_object_or_404(Share.objects.select_related("item"), pk=pk, user=request.user)
+    created = Share.objects.select_related("item").filter(pk=pk, user=request.user).first()
+    if created is None:
+        deny(request, Share, pk)
     link = tracked_link_url(code=created.code)
     intent = ""
     instance = mastodon_instance_of(user=request.user)
