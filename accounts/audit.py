@@ -30,6 +30,7 @@ class AuditAction(models.TextChoices):
     CONTENT_SUBMITTED = "CONTENT_SUBMITTED", _("content submitted for review")
     CONTENT_EDITED = "CONTENT_EDITED", _("content edited")
     CONTENT_SUGGESTED = "CONTENT_SUGGESTED", _("content suggested")
+    CONTENT_URL_CHANGED = "CONTENT_URL_CHANGED", _("URL of approved content changed")
     COMMENT_REMOVED = "COMMENT_REMOVED", _("comment removed")
     INVITATION_ACCEPTED = "INVITATION_ACCEPTED", _("invitation accepted")
     INVITATION_REVOKED = "INVITATION_REVOKED", _("invitation revoked")

@@ -104,11 +104,19 @@ class Access:
     audience_team_ids: frozenset[int]
     # The teams they manage and every team below them; every team for admins.
     managed_team_ids: frozenset[int]
+    # A manager an admin named a company-wide curator (``User.company_curator``).
+    is_company_curator: bool = False
 
     @property
     def may_curate(self) -> bool:
         """Admins and managers review and edit content and see manager pages."""
         return self.is_admin or self.is_manager
+
+    @property
+    def may_curate_everyone(self) -> bool:
+        """Content aimed at everyone is curated by admins and company-wide curators only:
+        its destination is behind every employee's tracked links."""
+        return self.is_admin or (self.is_manager and self.is_company_curator)
 
     def manages(self, team_id: int) -> bool:
         return team_id in self.managed_team_ids
@@ -151,7 +159,7 @@ def access_for(*, user: User | None) -> Access:
     if user is None or not user.is_authenticated or user.pk is None:
         return NOBODY
     cached = _request_access.get()
-    key = (user.pk, user.is_active, user.is_admin)
+    key = (user.pk, user.is_active, user.is_admin, user.company_curator)
     if cached is not None and key in cached:
         return cached[key]
     access = _access_load(user)
@@ -179,6 +187,7 @@ def _access_load(user: User) -> Access:
         member_team_ids=member,
         audience_team_ids=tree.ancestors(member),
         managed_team_ids=tree.team_ids if is_admin else tree.descendants(direct),
+        is_company_curator=user.is_active and user.company_curator,
     )
 
 

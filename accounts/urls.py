@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
     path("<int:pk>/admin-role/", views.person_set_admin, name="person_set_admin"),
+    path(
+        "<int:pk>/company-curator/",
+        views.person_set_company_curator,
+        name="person_set_company_curator",
+    ),
     path("<int:pk>/teams/", views.person_membership_set, name="person_membership_set"),
     path(
         "<int:pk>/teams/<int:team_pk>/remove/",

@@ -146,6 +146,17 @@ def person_set_admin(request, pk: int):
 
 @admin_required
 @require_POST
+def person_set_company_curator(request, pk: int):
+    person = get_object_or_404(User, pk=pk)
+    services.user_set_company_curator(
+        user=person, company_curator=request.POST.get("company_curator") == "true", by=request.user
+    )
+    messages.success(request, _("Role changed."))
+    return redirect("accounts:person_detail", pk=person.pk)
+
+
+@admin_required
+@require_POST
 def person_membership_set(request, pk: int):
     person = get_object_or_404(User, pk=pk)
     form = MembershipForm(request.POST)

@@ -7,13 +7,12 @@ form can show it next to its field and a service can raise it as a domain error.
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
-
-from ambassador.networks import CAPTION_LIMITS, Network, caption_length
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -21,22 +20,19 @@ COMMENT_MAX_CHARS = 5000
 
 
 def content_url_problem(url: str) -> str | None:
-    """http(s) only: ``javascript:``, ``data:`` and everything else are refused."""
-    parts = urlsplit((url or "").strip())
+    """http(s) only: ``javascript:``, ``data:`` and everything else are refused, and so is an
+    address that does not parse (a malformed bracketed host such as ``http://[::1``, a port
+    out of range) or that has blanks or control characters inside."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a port out of range)
+    except ValueError:
+        return _("URL: this web address is malformed; check the part after https://.")
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return _("URL: enter a web address that starts with https:// or http://.")
-    return None
-
-
-def caption_limit_error(*, network: str, text: str) -> str | None:
-    limit = CAPTION_LIMITS[network]
-    count = caption_length(network, text)
-    if count > limit:
-        return _("%(network)s caption: at most %(limit)s characters (this one has %(count)s).") % {
-            "network": Network(network).label,
-            "limit": limit,
-            "count": count,
-        }
+    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in url):
+        return _("URL: a web address cannot contain spaces or control characters.")
     return None
 
 

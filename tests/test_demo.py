@@ -5,6 +5,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import AllowedDomain, TeamMembership, User
+from posts.models import ContentItem, ContentStatus
+from posts.selectors import caption_problems
+from training.models import Programme
 
 
 def _demo():
@@ -49,3 +52,25 @@ def test_demo_refuses_with_debug_off(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="Refusing to load demo data with DEBUG off"):
         _demo()
+
+
+def test_demo_has_two_people_approve(db):
+    _demo()
+    assert Programme.objects.get().two_person_approval is True
+
+
+def test_demo_captions_fit_with_disclosure_and_tracked_link(db):
+    _demo()
+    for item in ContentItem.objects.prefetch_related("captions"):
+        captions = {(c.network, c.language): c.text for c in item.captions.all()}
+        assert caption_problems(captions=captions) == {}, item.slug
+
+
+def test_demo_manager_reviews_team_content_not_content_for_everyone(client, db, settings):
+    _demo()
+    settings.REQUIRE_STAFF_MFA = False
+    client.force_login(User.objects.get(email="manager@example.com"))
+    response = client.get(reverse("posts:review"), {"status": ContentStatus.IN_REVIEW})
+    titles = {item.title for item in response.context["page"].object_list}
+    # Their own draft (someone else approves it) and the admin's draft for Sales.
+    assert titles == {"Heat pumps in every school", "Our new podcast: Power Talk"}

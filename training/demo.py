@@ -364,6 +364,7 @@ def _programme() -> None:
             "mission_en": MISSION_EN,
             "mission_nb": MISSION_NB,
             "sharing_gate_enabled": True,
+            "two_person_approval": True,
             "disclosure_en": "#employee",
             "disclosure_nb": "#ansatt",
             "forbidden_phrases": FORBIDDEN,

@@ -61,7 +61,7 @@ class CaptionRulesForm(TranslatedFieldsMixin, SafeModelForm):
 class ProgrammeSettingsForm(TranslatedFieldsMixin, SafeModelForm):
     class Meta:
         model = Programme
-        fields = ["sharing_gate_enabled"]
+        fields = ["sharing_gate_enabled", "two_person_approval"]
 
 
 class GuidelinesPublishForm(TranslatedFieldsMixin, SafeForm):

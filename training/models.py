@@ -36,6 +36,14 @@ class Programme(models.Model):
             "required modules before they can share."
         ),
     )
+    two_person_approval = models.BooleanField(
+        _("two people approve"),
+        default=False,
+        help_text=_(
+            "When on, content is approved by someone other than the person who created or "
+            "suggested it."
+        ),
+    )
     disclosure = models.CharField(
         _("disclosure"),
         max_length=100,

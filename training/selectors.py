@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as accounts_selectors
 from accounts.models import Team, TeamMembership, User
+from ambassador.networks import CAPTION_LIMITS, caption_length, posted_length
 from training.caption_check import (
     CaptionRules,
     Violation,
@@ -85,16 +86,36 @@ def caption_violations(
 
 
 def caption_length_violation(
-    *, caption: str, network: str, language: str, link: str | None = None
+    *,
+    caption: str,
+    network: str,
+    language: str,
+    link: str | None = None,
+    programme: Programme | None = None,
 ) -> Violation | None:
     """The length rule alone, with the disclosure and ``link`` appended: for curation, so that
-    a suggested caption an employee cannot edit can always be shared."""
+    a suggested caption an employee cannot edit can always be shared. ``programme``, when
+    given, saves reading it again for each caption."""
     return length_violation(
         caption=caption,
         network=network,
-        disclosure=caption_rules_for(language=language).disclosure,
+        disclosure=caption_rules_for(language=language, programme=programme).disclosure,
         link=link,
     )
+
+
+def caption_text_limit(
+    *, network: str, language: str, link: str | None = None, programme: Programme | None = None
+) -> int:
+    """How long a caption's own text may be on ``network`` (counted as the network counts it)
+    once the disclosure of ``language`` and ``link`` are appended: the limit a live counter
+    shows while a caption is written for later sharing."""
+    disclosure = caption_rules_for(language=language, programme=programme).disclosure
+    probe = "x"
+    taken = posted_length(
+        network=network, text=with_disclosure(probe, disclosure), link=link
+    ) - caption_length(network, probe)
+    return CAPTION_LIMITS[network] - taken
 
 
 # --- Guidelines ------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ class QuizRejected(TrainingError):
 PROGRAMME_FIELDS = {
     *translated.localized_fields("mission", "disclosure"),
     "sharing_gate_enabled",
+    "two_person_approval",
     "forbidden_phrases",
     "max_hashtags",
     "max_links",

@@ -75,6 +75,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text=_("Admins edit the programme, the library, training, teams and people."),
     )
+    company_curator = models.BooleanField(
+        _("company-wide curator"),
+        default=False,
+        help_text=_(
+            "A manager who may also edit and approve content aimed at everyone (admins always may)."
+        ),
+    )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     # Part of the session hash: changing it ends every session of this person at once.

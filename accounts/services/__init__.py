@@ -40,6 +40,7 @@ from accounts.services.users import (
     user_end_other_sessions,
     user_reactivate,
     user_set_admin,
+    user_set_company_curator,
     user_set_language,
     user_update_profile,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "user_end_other_sessions",
     "user_reactivate",
     "user_set_admin",
+    "user_set_company_curator",
     "user_set_language",
     "user_update_profile",
 ]

@@ -129,3 +129,21 @@ def user_set_admin(*, user: User, is_admin: bool, by: User) -> User:
     )
     selectors.access_forget()
     return user
+
+
+@transaction.atomic
+def user_set_company_curator(*, user: User, company_curator: bool, by: User) -> User:
+    """Name ``user`` a company-wide curator (or no longer): as a manager they then also edit
+    and approve content aimed at everyone."""
+    if user.company_curator == company_curator:
+        return user
+    user.company_curator = company_curator
+    user.save(update_fields=["company_curator"])
+    audit_record(
+        actor=by,
+        action=AuditAction.ROLE_CHANGED,
+        target=user,
+        detail={"role": "company_curator", "granted": company_curator},
+    )
+    selectors.access_forget()
+    return user

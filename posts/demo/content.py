@@ -206,24 +206,33 @@ def _texts(slug: str, title: str, summary: str) -> dict[str, str]:
     }
 
 
+# (slug, topic, title, summary, author, team slugs: empty for everyone). Two people approve
+# in the demo: the manager reviews what the admin wrote for Sales, the admin what the manager
+# wrote, and only admins (and company-wide curators) what is for everyone.
 IN_REVIEW = [
     (
         "draft-heat-pumps",
         "climate",
         "Heat pumps in every school",
         "A pilot with three municipalities.",
+        "manager",
+        ["sales"],
     ),
     (
         "draft-podcast",
         "company-news",
         "Our new podcast: Power Talk",
         "Episode one is about grid balancing.",
+        "admin",
+        ["sales"],
     ),
     (
         "draft-hackathon",
         "events",
         "Hackathon: 24 hours of energy data",
         "Open to students and staff.",
+        "admin",
+        [],
     ),
 ]
 
@@ -275,17 +284,20 @@ def build() -> None:
                 item=item, network=network, language=language, defaults={"text": text}
             )
 
-    for slug, topic, title, summary in IN_REVIEW:
+    authors = {"admin": admin, "manager": manager}
+    for slug, topic, title, summary, author, team_slugs in IN_REVIEW:
         item, _created = ContentItem.objects.update_or_create(
             slug=slug,
             defaults={
                 "url": f"https://example.com/news/{slug}",
                 **_texts(slug, title, summary),
                 "status": ContentStatus.IN_REVIEW,
-                "created_by": manager,
+                "created_by": authors[author],
+                "target_everyone": not team_slugs,
             },
         )
         item.topics.set([topics[topic]])
+        item.target_teams.set([teams[s] for s in team_slugs if s in teams])
 
     suggestion, _created = ContentItem.objects.update_or_create(
         slug="suggestion-industry-report",

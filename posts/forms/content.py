@@ -11,20 +11,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Team
-from accounts.selectors import teams_managed_by
+from accounts.selectors import access_for, teams_managed_by
+from ambassador.forms import (
+    SafeDateTimeField,
+    SafeForm,
+    SafeModelForm,
+    SafeModelMultipleChoiceField,
+)
 from ambassador.networks import CAPTION_LIMITS, Network
 from ambassador.translated import TranslatedFieldsMixin, content_languages, localized, text_in
 from posts.models import ContentStatus, Feed, Topic
 from posts.models.shares import OTHER_NETWORK, SHARE_NETWORK_CHOICES
+from posts.selectors import caption_problems, caption_text_limits
 from posts.services.content import BULK_ACTIONS
 from posts.services.feeds import FeedError, feed_read
+from posts.services.suggestions import suggestion_language
 from posts.validators import (
-    caption_limit_error,
     content_url_problem,
     image_problem,
     image_size_problem,
     window_problem,
 )
+
+# The most characters a caption field takes, whatever the network counts (X and Mastodon
+# count a long URL as 23): the network's own limit is checked on top.
+CAPTION_MAX_CHARS = 100_000
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -36,8 +47,8 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-def _datetime_field(label, help_text) -> forms.DateTimeField:
-    return forms.DateTimeField(
+def _datetime_field(label, help_text) -> SafeDateTimeField:
+    return SafeDateTimeField(
         label=label,
         required=False,
         input_formats=DATETIME_FORMATS,
@@ -67,7 +78,7 @@ def caption_field_name(network: str, language: str) -> str:
     return f"caption_{network.lower()}_{language}"
 
 
-class ContentItemForm(TranslatedFieldsMixin, forms.Form):
+class ContentItemForm(TranslatedFieldsMixin, SafeForm):
     """An item with its title and summary in every language side by side (all optional:
     the link preview fills the default language's where they are left empty)."""
 
@@ -93,7 +104,7 @@ class ContentItemForm(TranslatedFieldsMixin, forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
         ),
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = SafeModelMultipleChoiceField(
         label=gettext_lazy("Topics"),
         queryset=Topic.objects.order_by("name"),
         required=False,
@@ -102,7 +113,7 @@ class ContentItemForm(TranslatedFieldsMixin, forms.Form):
     target_everyone = forms.BooleanField(
         label=gettext_lazy("For everyone"), required=False, initial=True
     )
-    target_teams = forms.ModelMultipleChoiceField(
+    target_teams = SafeModelMultipleChoiceField(
         label=gettext_lazy("Target teams"),
         queryset=Team.objects.none(),
         required=False,
@@ -121,21 +132,36 @@ class ContentItemForm(TranslatedFieldsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_teams"].queryset = teams_managed_by(user=user).order_by("name")
+        if not access_for(user=user).may_curate_everyone:
+            # Content for everyone is curated by admins and company-wide curators only.
+            everyone = self.fields["target_everyone"]
+            everyone.disabled, everyone.initial = True, False
+            everyone.help_text = gettext_lazy(
+                "Only admins and company-wide curators can aim content at everyone."
+            )
+        # The counter counts the caption's own text: the disclosure and the tracked link are
+        # added when it is shared, and take their part of the network's limit.
+        limits = caption_text_limits()
         for network in Network:
             for code, language in settings.LANGUAGES:
+                limit = limits[(network.value, code)]
                 self.fields[caption_field_name(network, code)] = forms.CharField(
                     label=_("%(network)s caption (%(language)s)")
                     % {"network": network.label, "language": language},
                     required=False,
+                    max_length=CAPTION_MAX_CHARS,
                     widget=forms.Textarea(
-                        attrs={
-                            "rows": 3,
-                            "data-limit": CAPTION_LIMITS[network],
-                            "data-network": network.value,
-                        }
+                        attrs={"rows": 3, "data-limit": limit, "data-network": network.value}
                     ),
-                    help_text=_("At most %(limit)s characters.")
-                    % {"limit": f"{CAPTION_LIMITS[network]:,}"},
+                    help_text=_(
+                        "At most %(limit)s characters: the disclosure and the tracked link, "
+                        "added when it is shared, take the rest of %(network)s's %(total)s."
+                    )
+                    % {
+                        "limit": f"{limit:,}",
+                        "network": network.label,
+                        "total": f"{CAPTION_LIMITS[network]:,}",
+                    },
                 )
 
     def caption_fields(self):
@@ -163,12 +189,13 @@ class ContentItemForm(TranslatedFieldsMixin, forms.Form):
             self.add_error(
                 "target_teams", _("Target teams: choose at least one team, or target everyone.")
             )
-        for network in Network:
-            for code, _language in settings.LANGUAGES:
-                name = caption_field_name(network, code)
-                text = (cleaned.get(name) or "").strip()
-                if problem := caption_limit_error(network=network, text=text):
-                    self.add_error(name, problem)
+        captions = {
+            (network.value, code): (cleaned.get(caption_field_name(network, code)) or "").strip()
+            for network in Network
+            for code, _language in settings.LANGUAGES
+        }
+        for (network, code), problem in caption_problems(captions=captions).items():
+            self.add_error(caption_field_name(Network(network), code), problem)
         return cleaned
 
     def service_kwargs(self) -> dict:
@@ -221,7 +248,7 @@ class ContentEditForm(ContentItemForm):
     remove_image = forms.BooleanField(label=gettext_lazy("Remove the image"), required=False)
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(SafeForm):
     url = ContentUrlField(label=gettext_lazy("URL"))
     reason = forms.CharField(
         label=gettext_lazy("Why is it worth sharing?"),
@@ -240,6 +267,10 @@ class SuggestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language = suggestion_language(user)
+
     def clean(self):
         cleaned = super().clean()
         caption = (cleaned.get("caption") or "").strip()
@@ -247,18 +278,18 @@ class SuggestionForm(forms.Form):
             network = cleaned.get("network")
             if network not in CAPTION_LIMITS:
                 self.add_error("network", _("Network: choose a network."))
-            elif problem := caption_limit_error(network=network, text=caption):
-                self.add_error("caption", problem)
+            elif problems := caption_problems(captions={(network, self.language): caption}):
+                self.add_error("caption", problems[(network, self.language)])
         return cleaned
 
 
-class RejectForm(forms.Form):
+class RejectForm(SafeForm):
     reason = forms.CharField(
         label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class RequestChangesForm(forms.Form):
+class RequestChangesForm(SafeForm):
     note = forms.CharField(
         label=gettext_lazy("What should change?"),
         max_length=2000,
@@ -266,7 +297,7 @@ class RequestChangesForm(forms.Form):
     )
 
 
-class BulkActionForm(forms.Form):
+class BulkActionForm(SafeForm):
     action = forms.ChoiceField(label=gettext_lazy("With the selected items"), choices=())
     items = forms.TypedMultipleChoiceField(coerce=int, choices=(), label=gettext_lazy("Items"))
     reason = forms.CharField(label=gettext_lazy("Reason (for rejecting)"), required=False)
@@ -283,7 +314,7 @@ class BulkActionForm(forms.Form):
         return cleaned
 
 
-class FeedFilterForm(forms.Form):
+class FeedFilterForm(SafeForm):
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
     topic = forms.ChoiceField(label=gettext_lazy("Topic"), required=False, choices=())
     network = forms.ChoiceField(label=gettext_lazy("Network"), required=False, choices=())
@@ -307,7 +338,7 @@ CURATION_TABS = [
 # --- Comments and feeds ----------------------------------------------------------------------
 
 
-class CommentForm(forms.Form):
+class CommentForm(SafeForm):
     body = forms.CharField(
         label=gettext_lazy("Comment"),
         max_length=5000,
@@ -316,7 +347,7 @@ class CommentForm(forms.Form):
     )
 
 
-class FeedAdminForm(forms.ModelForm):
+class FeedAdminForm(SafeModelForm):
     """Admins add feeds in the Django admin. A new or changed URL is fetched once through the
     SSRF-safe fetcher, so a malformed or unreachable feed is refused with a clear message."""
 
@@ -345,9 +376,11 @@ class FeedAdminForm(forms.ModelForm):
 # --- Shares ----------------------------------------------------------------------------------
 
 
-class CaptionCheckForm(forms.Form):
+class CaptionCheckForm(SafeForm):
     network = forms.ChoiceField(label=gettext_lazy("Network"), choices=SHARE_NETWORK_CHOICES)
-    caption = forms.CharField(label=gettext_lazy("Caption"), required=False, max_length=100_000)
+    caption = forms.CharField(
+        label=gettext_lazy("Caption"), required=False, max_length=CAPTION_MAX_CHARS
+    )
 
 
 class ShareForm(CaptionCheckForm):
@@ -357,7 +390,7 @@ class ShareForm(CaptionCheckForm):
     caption = forms.CharField(
         label=gettext_lazy("Caption"),
         required=False,
-        max_length=100_000,
+        max_length=CAPTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     mastodon_instance = forms.URLField(

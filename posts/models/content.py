@@ -30,53 +30,67 @@ class Topic(models.Model):
         return self.name
 
 
+def live_q(now=None) -> Q:
+    """Approved, published and not yet expired."""
+    now = now or timezone.now()
+    return (
+        Q(status=ContentStatus.APPROVED)
+        & (Q(publish_at__isnull=True) | Q(publish_at__lte=now))
+        & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+    )
+
+
+def _aimed_at(team_ids) -> Exists:
+    """Aimed at one of ``team_ids``: an ``Exists`` rather than a join, so no ``distinct()``
+    is needed and the query stays one row per item whatever the number of teams."""
+    return Exists(
+        ContentItem.target_teams.through.objects.filter(
+            contentitem_id=OuterRef("pk"), team_id__in=list(team_ids)
+        )
+    )
+
+
+def targeted_q(team_ids) -> Q:
+    """For everyone, or aimed at one of ``team_ids``."""
+    return Q(target_everyone=True) | Q(_aimed_at(team_ids))
+
+
+def curatable_q(*, user_id: int, managed_team_ids, everyone: bool) -> Q:
+    """What a manager may review and edit: items aimed at a team of ``managed_team_ids``, or
+    created or suggested by them (``user_id``). Items aimed at everyone only when
+    ``everyone`` (a company-wide curator): their destination is behind every employee's
+    tracked links. Admins curate everything; the caller decides that."""
+    q = Q(_aimed_at(managed_team_ids)) | Q(created_by_id=user_id) | Q(suggested_by_id=user_id)
+    if everyone:
+        return Q(target_everyone=True) | q
+    return Q(target_everyone=False) & q
+
+
 class ContentItemQuerySet(models.QuerySet):
+    """Reads of items. Who a person is (their teams, their role) is worked out by the
+    selectors and passed in as ids: a QuerySet never asks."""
+
     def approved(self):
         return self.filter(status=ContentStatus.APPROVED)
 
     def live(self, now=None):
         """Approved, published and not yet expired."""
-        now = now or timezone.now()
-        return self.approved().filter(
-            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
-            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
-        )
+        return self.filter(live_q(now))
 
     def targeted_at(self, team_ids):
-        """Items for everyone, or aimed at one of ``team_ids``.
+        """Items for everyone, or aimed at one of ``team_ids``."""
+        return self.filter(targeted_q(team_ids))
 
-        An ``Exists`` rather than a join, so no ``distinct()`` is needed and the query
-        stays one row per item whatever the number of teams.
-        """
-        aimed = ContentItem.target_teams.through.objects.filter(
-            contentitem_id=OuterRef("pk"), team_id__in=list(team_ids)
-        )
-        return self.filter(Q(target_everyone=True) | Q(Exists(aimed)))
+    def for_audience(self, team_ids):
+        """What an employee whose audience teams are ``team_ids`` may see in the feed and
+        share: live, and for everyone or aimed at one of those teams."""
+        return self.live().targeted_at(team_ids)
 
-    def curatable_by(self, user):
-        """Items ``user`` may review and edit: admins all; managers those for everyone,
-        aimed at a team they manage, or created or suggested by them."""
-        from accounts.selectors import teams_managed_by, user_is_manager
-
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_admin:
-            return self.all()
-        if not user_is_manager(user=user):
-            return self.none()
-        managed = list(teams_managed_by(user=user).values_list("id", flat=True))
-        aimed = ContentItem.target_teams.through.objects.filter(
-            contentitem_id=OuterRef("pk"), team_id__in=managed
-        )
+    def curatable(self, *, user_id: int, managed_team_ids, everyone: bool):
+        """See ``curatable_q``."""
         return self.filter(
-            Q(target_everyone=True) | Q(Exists(aimed)) | Q(created_by=user) | Q(suggested_by=user)
+            curatable_q(user_id=user_id, managed_team_ids=managed_team_ids, everyone=everyone)
         )
-
-    def visible_to(self, user):
-        """What an employee may see in the feed and share."""
-        from posts.selectors import audience_team_ids
-
-        return self.live().targeted_at(audience_team_ids(user=user))
 
 
 class ContentItem(models.Model):

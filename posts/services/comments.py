@@ -12,11 +12,11 @@ from accounts.models import User
 from accounts.notifications import in_language_of, notification_deliver
 from accounts.services import audit_record
 from posts.models import Comment, ContentItem
+from posts.selectors import item_is_moderatable
 from posts.services.content import (
     ContentPermissionError,
     ContentTransitionError,
     ContentValidationError,
-    curator_require,
 )
 from posts.validators import comment_problem
 
@@ -79,7 +79,10 @@ def comment_update(*, comment: Comment, by: User, body: str) -> Comment:
 
 @transaction.atomic
 def comment_remove(*, comment: Comment, by: User) -> Comment:
-    curator_require(user=by, item=comment.item)
+    """A curator of the item (or any manager, under content aimed at everyone) removes a
+    comment; it stays in the thread as removed."""
+    if not item_is_moderatable(user=by, item=comment.item):
+        raise ContentPermissionError(_("You cannot remove comments under this item."))
     if comment.removed_at is None:
         comment.removed_at, comment.removed_by = timezone.now(), by
         comment.save(update_fields=["removed_at", "removed_by"])

@@ -23,14 +23,18 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import AuditAction
 from accounts.models import Team, User
 from accounts.notifications import in_language_of, notification_deliver
-from accounts.selectors import teams_managed_by
+from accounts.selectors import access_for
 from accounts.services import audit_record
 from ambassador import translated
 from posts.models import Caption, ContentItem, ContentStatus, Topic
-from posts.selectors import user_can_curate
+from posts.selectors import (
+    approval_needs_another,
+    caption_problems,
+    item_is_curatable,
+    items_curatable,
+)
 from posts.tracked_links import tracked_links_forget
 from posts.validators import (
-    caption_limit_error,
     content_url_problem,
     image_extension,
     image_problem,
@@ -87,9 +91,9 @@ def content_preview_enqueue(item: ContentItem) -> None:
 
 
 def curator_require(*, user: User, item: ContentItem | None = None) -> None:
-    if not user_can_curate(user=user):
+    if not access_for(user=user).may_curate:
         raise ContentPermissionError(_("Only managers and admins can curate content."))
-    if item is not None and not ContentItem.objects.curatable_by(user).filter(pk=item.pk).exists():
+    if item is not None and not item_is_curatable(user=user, item=item):
         raise ContentPermissionError(_("You cannot curate this item."))
 
 
@@ -97,9 +101,10 @@ def curator_require(*, user: User, item: ContentItem | None = None) -> None:
 
 
 def _check_captions(captions: dict[tuple[str, str], str]) -> None:
-    for (network, _language), text in captions.items():
-        if problem := caption_limit_error(network=network, text=text):
-            raise ContentValidationError(problem, field=f"caption_{network}")
+    problems = caption_problems(captions=captions)
+    if problems:
+        (network, language), problem = next(iter(problems.items()))
+        raise ContentValidationError(problem, field=f"caption_{network.lower()}_{language}")
 
 
 def _check_targets(*, user: User, target_everyone: bool, target_teams: list[Team]) -> None:
@@ -107,10 +112,17 @@ def _check_targets(*, user: User, target_everyone: bool, target_teams: list[Team
         raise ContentValidationError(
             _("Target teams: choose at least one team, or target everyone."), field="target_teams"
         )
-    if user.is_admin:
+    access = access_for(user=user)
+    if target_everyone and not access.may_curate_everyone:
+        raise ContentPermissionError(
+            _(
+                "For everyone: only admins and company-wide curators can aim content at "
+                "everyone. Choose the teams you manage."
+            )
+        )
+    if access.is_admin:
         return
-    managed = set(teams_managed_by(user=user).values_list("id", flat=True))
-    if any(team.pk not in managed for team in target_teams):
+    if any(not access.manages(team.pk) for team in target_teams):
         raise ContentPermissionError(_("Target teams: you can only target teams you manage."))
 
 
@@ -286,11 +298,12 @@ def content_update(
     url = content_url_clean(url)
     _check_item(by, publish_at, expire_at, captions, target_everyone, target_teams, image)
     item = ContentItem.objects.select_for_update().get(pk=item.pk)
-    if not by.is_admin and not target_everyone:
+    access = access_for(user=by)
+    if not access.is_admin and not target_everyone:
         # A manager only sees their own teams in the form: keep the other teams' targeting.
-        managed = teams_managed_by(user=by).values_list("id", flat=True)
-        target_teams += list(item.target_teams.exclude(id__in=managed))
-    url_changed = item.url != url
+        target_teams += list(item.target_teams.exclude(id__in=access.managed_team_ids))
+    old_url, was_approved = item.url, item.status == ContentStatus.APPROVED
+    url_changed = old_url != url
     item.url = url
     _apply_texts(item, texts)
     item.target_everyone, item.publish_at, item.expire_at = target_everyone, publish_at, expire_at
@@ -307,6 +320,14 @@ def content_update(
         # Tracked links resolve through a cache: send the next click to the new address.
         tracked_links_forget(item_id=item.pk)
     audit_record(actor=by, action=AuditAction.CONTENT_EDITED, target=item)
+    if url_changed and was_approved:
+        # Every tracked link shared for the item now leads somewhere else: say where from.
+        audit_record(
+            actor=by,
+            action=AuditAction.CONTENT_URL_CHANGED,
+            target=item,
+            detail={"old_url": old_url, "new_url": url},
+        )
     return item
 
 
@@ -343,6 +364,13 @@ def content_submit(*, item: ContentItem, by: User) -> ContentItem:
 def content_approve(*, item: ContentItem, by: User) -> ContentItem:
     curator_require(user=by, item=item)
     item = content_transition(item, allowed_from={ContentStatus.DRAFT, ContentStatus.IN_REVIEW})
+    if approval_needs_another(user=by, item=item):
+        raise ContentPermissionError(
+            _(
+                "Two people approve: someone other than the person who created or suggested "
+                "this item must approve it."
+            )
+        )
     if not item.title:
         raise ContentValidationError(_("Title: add a title before approving."), field="title")
     item.status = ContentStatus.APPROVED
@@ -479,7 +507,7 @@ def content_bulk_action(
     curator_require(user=by)
     if action == "reject" and not reason.strip():
         raise ContentValidationError(_("Reason: say why the items are rejected."), field="reason")
-    items = list(ContentItem.objects.curatable_by(by).filter(pk__in=list(item_ids)))
+    items = list(items_curatable(user=by).filter(pk__in=list(item_ids)))
     done = skipped = 0
     for item in items:
         try:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import IntegrityError, transaction
 
 from accounts.models import SocialProfile, User
 from ambassador.networks import Network
 from posts.models import ContentItem, Share
 from posts.models.shares import SHARE_NETWORK_CHOICES
-from posts.selectors import caption_suggested, check_network_for, followers_on
+from posts.selectors import caption_suggested, check_network_for, followers_on, item_is_shareable
+from posts.tracked_links import tracked_link_code_new, tracked_link_url
 from training.selectors import caption_final_text, caption_violations, sharing_gate
 
 
@@ -32,7 +31,7 @@ class CaptionRejected(SharingError):
 
 def share_code_new() -> str:
     """12 URL-safe characters = 72 random bits: short, and not guessable."""
-    return secrets.token_urlsafe(9)
+    return tracked_link_code_new()
 
 
 @transaction.atomic
@@ -59,11 +58,12 @@ def share_create(
     """Record ``user`` sharing ``item`` on ``network`` with its own tracked link.
 
     The caption is the suggested one when the item does not allow edits; it must pass the
-    guideline check, and the stored caption is the final text (with any disclosure).
+    guideline check with the tracked link appended as the network will count it, and the
+    stored caption is the final text (with any disclosure; the link is appended on posting).
     ``mastodon_instance``, when given, is saved on the person's Mastodon profile.
     ``network`` may also be ``OTHER_NETWORK``: "copy link and caption" for any other network.
     """
-    if not ContentItem.objects.visible_to(user).filter(pk=item.pk).exists():
+    if not item_is_shareable(user=user, item=item):
         raise SharingNotAllowed(missing=[])
     gate = sharing_gate(user=user)
     if not gate.allowed:
@@ -75,7 +75,14 @@ def share_create(
     if not item.caption_editable:
         caption = caption_suggested(item=item, network=network, language=language)
     rules_network = check_network_for(network)
-    violations = caption_violations(caption=caption, network=rules_network, language=language)
+    # The code first, so the caption is checked with the very link it will be posted with.
+    code = share_code_new()
+    violations = caption_violations(
+        caption=caption,
+        network=rules_network,
+        language=language,
+        link=tracked_link_url(code=code),
+    )
     if violations:
         raise CaptionRejected(violations)
     final = caption_final_text(caption=caption, network=rules_network, language=language)
@@ -89,8 +96,9 @@ def share_create(
                     network=network,
                     caption=final,
                     followers_at_share=followers,
-                    code=share_code_new(),
+                    code=code,
                 )
         except IntegrityError:  # a code collision: 1 in 2**72, but never fail on it
-            continue
+            # Every code has the same length: the caption checked above still fits.
+            code = share_code_new()
     raise SharingError("could not allocate a tracked link code")

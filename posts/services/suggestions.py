@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.services import audit_record
 from ambassador.networks import CAPTION_LIMITS
 from posts.models import Caption, ContentItem, ContentStatus
+from posts.selectors import caption_problems
 from posts.services.content import (
     ContentPermissionError,
     ContentValidationError,
@@ -22,10 +23,16 @@ from posts.services.content import (
     content_transition,
     content_url_clean,
 )
-from posts.validators import caption_limit_error
 
 
-def _check_suggestion(*, url: str, reason: str, network: str, caption: str) -> tuple[str, str, str]:
+def suggestion_language(user: User) -> str:
+    """The language a suggested caption is stored in: the suggester's own."""
+    return user.language or "en"
+
+
+def _check_suggestion(
+    *, url: str, reason: str, network: str, caption: str, language: str
+) -> tuple[str, str, str]:
     """The cleaned URL, reason and caption of a suggestion, or ``ContentValidationError``."""
     url = content_url_clean(url)
     reason = (reason or "").strip()
@@ -37,8 +44,9 @@ def _check_suggestion(*, url: str, reason: str, network: str, caption: str) -> t
     if caption:
         if network not in CAPTION_LIMITS:
             raise ContentValidationError(_("Network: choose a network."), field="network")
-        if problem := caption_limit_error(network=network, text=caption):
-            raise ContentValidationError(problem, field="caption")
+        problems = caption_problems(captions={(network, language): caption})
+        if problems:
+            raise ContentValidationError(problems[(network, language)], field="caption")
     return url, reason, caption
 
 
@@ -47,8 +55,9 @@ def suggestion_create(
     *, by: User, url: str, reason: str, network: str = "", caption: str = ""
 ) -> ContentItem:
     """An employee suggests a link; it enters review with them credited."""
+    language = suggestion_language(by)
     url, reason, caption = _check_suggestion(
-        url=url, reason=reason, network=network, caption=caption
+        url=url, reason=reason, network=network, caption=caption, language=language
     )
     item = ContentItem.objects.create(
         url=url,
@@ -60,9 +69,7 @@ def suggestion_create(
         target_everyone=True,
     )
     if caption:
-        Caption.objects.create(
-            item=item, network=network, language=by.language or "en", text=caption
-        )
+        Caption.objects.create(item=item, network=network, language=language, text=caption)
     audit_record(actor=by, action=AuditAction.CONTENT_SUGGESTED, target=item)
     content_preview_enqueue(item)
     return item
@@ -76,12 +83,13 @@ def suggestion_update(
     if item.suggested_by_id != by.pk:
         raise ContentPermissionError(_("Only the person who suggested it can change it."))
     item = content_transition(item, allowed_from={ContentStatus.CHANGES_REQUESTED})
+    language = suggestion_language(by)
     item.url, item.suggestion_reason, caption = _check_suggestion(
-        url=url, reason=reason, network=network, caption=caption
+        url=url, reason=reason, network=network, caption=caption, language=language
     )
     if caption:
         Caption.objects.update_or_create(
-            item=item, network=network, language=by.language or "en", defaults={"text": caption}
+            item=item, network=network, language=language, defaults={"text": caption}
         )
     item.status = ContentStatus.IN_REVIEW
     item.save(update_fields=["url", "suggestion_reason", "status", "updated_at"])

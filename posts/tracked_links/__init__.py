@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -39,6 +40,11 @@ ROUTE_PREFIX = "r/"
 PATH_PREFIX = "/" + ROUTE_PREFIX
 # Codes are what ``secrets.token_urlsafe`` makes; anything else cannot be one.
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{6,16}")
+# Every new code is 9 random bytes, 12 URL-safe characters (72 bits: short, not guessable).
+# Because they all have the same length, a caption checked against a link of that shape
+# fits with whichever code a share gets.
+CODE_BYTES = 9
+CODE_LENGTH = 12
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
 
 LINK_SEPARATOR = "\t"
@@ -127,9 +133,20 @@ def link_cache_key(code: str) -> str:
     return settings.TRACKED_LINK_KEY_PREFIX + code
 
 
+def tracked_link_code_new() -> str:
+    """A new random code, ``CODE_LENGTH`` characters long."""
+    return secrets.token_urlsafe(CODE_BYTES)
+
+
 def tracked_link_url(*, code: str) -> str:
     """The absolute tracked link, on the vanity domain when one is configured."""
     return settings.SHORT_LINK_BASE_URL + reverse("tracked_link", kwargs={"code": code})
+
+
+def tracked_link_shaped() -> str:
+    """A tracked link exactly as long as every real one: what a caption is checked with
+    before its share (and code) exists, in curation and while it is typed."""
+    return tracked_link_url(code="x" * CODE_LENGTH)
 
 
 def destination_with_utm(*, url: str, network: str, campaign: str, share_id: int) -> str:

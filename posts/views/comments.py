@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import manager_required
-from accounts.services import access_denied_record
 from posts.forms import CommentForm
 from posts.models import Comment
 from posts.services import comments as services
 from posts.services.content import ContentError
+from posts.views import deny
 from posts.views.content import item_or_404, show_error
 
 
@@ -55,8 +55,7 @@ def comment_create(request, pk: int):
 def comment_edit(request, pk: int):
     comment = _comment_or_404(request, pk)
     if comment.author_id != request.user.pk:
-        access_denied_record(actor=request.user, path=request.path, target=comment)
-        raise Http404
+        deny(request, Comment, comment.pk)
     if comment.removed_at:
         raise Http404
     form = CommentForm(request.POST or None, initial={"body": comment.body})

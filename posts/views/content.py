@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import manager_required
-from accounts.services import access_denied_record
 from posts import selectors
 from posts.forms import (
     CURATION_TABS,
@@ -30,6 +29,7 @@ from posts.forms import (
 from posts.models import ContentItem, ContentStatus
 from posts.services import content as services
 from posts.services import suggestions
+from posts.views import deny
 
 FEED_PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 50
@@ -45,27 +45,24 @@ def _attach_captions(items, *, network: str, language: str) -> None:
         item.display_caption = selectors.pick_caption(item, network=network, language=language)
 
 
-def not_found(request, pk: int):
-    """404 for an item ``request.user`` may not see or curate. When the item exists, the
-    attempt is an authorisation failure and is audited."""
-    target = ContentItem.objects.filter(pk=pk).first()
-    if target is not None:
-        access_denied_record(actor=request.user, path=request.path, target=target)
-    raise Http404
+def item_access_or_404(request, pk: int) -> selectors.ItemAccess:
+    """Item ``pk`` with what ``request.user`` may do with it; 404 (audited) when they may not
+    open it."""
+    access = selectors.item_access(user=request.user, pk=pk)
+    if access is None:
+        deny(request, ContentItem, pk)
+    return access
 
 
 def item_or_404(request, pk: int) -> ContentItem:
-    item = selectors.item_for_viewer(user=request.user, pk=pk)
-    if item is None:
-        not_found(request, pk)
-    return item
+    return item_access_or_404(request, pk).item
 
 
 def _curatable_or_404(request, pk: int) -> ContentItem:
-    item = ContentItem.objects.curatable_by(request.user).filter(pk=pk).first()
-    if item is None:
-        not_found(request, pk)
-    return item
+    access = selectors.item_access(user=request.user, pk=pk)
+    if access is None or not access.curate:
+        deny(request, ContentItem, pk)
+    return access.item
 
 
 def show_error(request, exc: services.ContentError) -> None:
@@ -107,11 +104,9 @@ def feed(request):
 @login_required
 @require_GET
 def item_detail(request, pk: int):
-    item = item_or_404(request, pk)
+    access = item_access_or_404(request, pk)
+    item = access.item
     item.display_caption = selectors.pick_caption(item, language=_viewer_language(request))
-    can_curate = selectors.user_can_curate(user=request.user) and (
-        ContentItem.objects.curatable_by(request.user).filter(pk=item.pk).exists()
-    )
     # Oldest first, newest last; without ``?comments=`` the last page (the newest) opens.
     comments = Paginator(selectors.item_comments(item=item), COMMENT_PAGE_SIZE)
     comments_page = comments.get_page(request.GET.get("comments") or comments.num_pages)
@@ -123,8 +118,10 @@ def item_detail(request, pk: int):
             "captions": list(item.captions.all()),
             "comments_page": comments_page,
             "comment_form": CommentForm(),
-            "can_curate": can_curate,
-            "is_live": selectors.item_is_live_for(user=request.user, item=item),
+            "can_curate": access.curate,
+            "can_approve": access.approve,
+            "can_moderate": access.moderate,
+            "is_live": access.share,
             "reject_form": RejectForm(),
             "changes_form": RequestChangesForm(),
         },
@@ -182,7 +179,6 @@ def item_edit(request, pk: int):
 def item_preview(request, pk: int):
     """The item exactly as an employee's feed would show it, whatever its status."""
     item = _curatable_or_404(request, pk)
-    item = selectors.item_for_viewer(user=request.user, pk=item.pk)
     item.display_caption = selectors.pick_caption(item, language=_viewer_language(request))
     return render(request, "posts/item_preview.html", {"item": item})
 
@@ -316,7 +312,7 @@ def review_bulk(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def suggest(request):
-    form = SuggestionForm(request.POST or None)
+    form = SuggestionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             suggestions.suggestion_create(by=request.user, **form.cleaned_data)
@@ -346,9 +342,10 @@ def suggestion_edit(request, pk: int):
         pk=pk, suggested_by=request.user, status=ContentStatus.CHANGES_REQUESTED
     ).first()
     if item is None:
-        if ContentItem.objects.filter(pk=pk).exclude(suggested_by=request.user).exists():
-            not_found(request, pk)
-        raise Http404
+        if ContentItem.objects.filter(pk=pk, suggested_by=request.user).exists():
+            # Their own suggestion, just not waiting for their changes: nothing to audit.
+            raise Http404
+        deny(request, ContentItem, pk)
     first_caption = item.captions.first()
     initial = {
         "url": item.url,
@@ -356,7 +353,7 @@ def suggestion_edit(request, pk: int):
         "network": first_caption.network if first_caption else "",
         "caption": first_caption.text if first_caption else "",
     }
-    form = SuggestionForm(request.POST or None, initial=initial)
+    form = SuggestionForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             suggestions.suggestion_update(item=item, by=request.user, **form.cleaned_data)

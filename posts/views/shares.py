@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ambassador.networks import CAPTION_LIMITS, Network, caption_length
+from ambassador.networks import CAPTION_LIMITS, Network, caption_with_link, posted_length
 from posts.forms import CaptionCheckForm, ShareForm
 from posts.models import ContentItem, Share
 from posts.models.shares import OTHER_NETWORK, SHARE_NETWORK_CHOICES
@@ -21,13 +21,15 @@ from posts.networks.intents import URL_ONLY_NETWORKS, share_intent_url
 from posts.selectors import (
     caption_suggested,
     check_network_for,
+    items_shareable,
     mastodon_instance_of,
     share_network_label,
     share_networks,
     shares_of,
 )
 from posts.services import shares as services
-from posts.tracked_links import tracked_link_url
+from posts.tracked_links import tracked_link_shaped, tracked_link_url
+from posts.views import deny
 from training.selectors import caption_final_text, caption_violations, sharing_gate
 
 MY_SHARES_PAGE_SIZE = 20
@@ -37,8 +39,12 @@ def _language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def _visible_item(request, pk: int) -> ContentItem:
-    return get_object_or_404(ContentItem.objects.visible_to(request.user), pk=pk)
+def _shareable_item(request, pk: int) -> ContentItem:
+    """An item ``request.user`` may share: live and aimed at them; else 404 (audited)."""
+    item = items_shareable(user=request.user).filter(pk=pk).first()
+    if item is None:
+        deny(request, ContentItem, pk)
+    return item
 
 
 def _network_from(value: str | None) -> str:
@@ -46,15 +52,18 @@ def _network_from(value: str | None) -> str:
 
 
 def _caption_check(*, caption: str, network: str) -> dict:
-    """The guideline check shown next to the caption: violations and the final length."""
+    """The guideline check shown next to the caption: violations and the length as posted,
+    with the disclosure and the tracked link (the share's code is not drawn yet: a link of
+    the same length stands in for it)."""
     rules_network = check_network_for(network)
     language = _language()
+    link = tracked_link_shaped()
+    final = caption_final_text(caption=caption, network=rules_network, language=language)
     return {
-        "violations": caption_violations(caption=caption, network=rules_network, language=language),
-        "length": caption_length(
-            rules_network,
-            caption_final_text(caption=caption, network=rules_network, language=language),
+        "violations": caption_violations(
+            caption=caption, network=rules_network, language=language, link=link
         ),
+        "length": posted_length(network=rules_network, text=final, link=link),
         # Another network has no limit we know of: no character count to show.
         "limit": None if network == OTHER_NETWORK else CAPTION_LIMITS[network],
     }
@@ -84,7 +93,7 @@ def _share_page(request, *, item, network, form, status=200):
 @login_required
 @require_GET
 def share(request, pk: int):
-    item = _visible_item(request, pk)
+    item = _shareable_item(request, pk)
     network = _network_from(request.GET.get("network"))
     needs_instance = network == Network.MASTODON and not mastodon_instance_of(user=request.user)
     form = ShareForm(
@@ -100,7 +109,7 @@ def share(request, pk: int):
 @login_required
 @require_POST
 def share_submit(request, pk: int):
-    item = _visible_item(request, pk)
+    item = _shareable_item(request, pk)
     network = _network_from(request.POST.get("network"))
     instance = mastodon_instance_of(user=request.user)
     form = ShareForm(request.POST, needs_instance=network == Network.MASTODON and not instance)
@@ -137,7 +146,7 @@ def share_submit(request, pk: int):
 @require_POST
 def share_check(request, pk: int):
     """HTMX: the guideline check of the caption being typed, next to the caption."""
-    item = _visible_item(request, pk)
+    item = _shareable_item(request, pk)
     form = CaptionCheckForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
@@ -154,7 +163,9 @@ def share_check(request, pk: int):
 @require_GET
 def share_done(request, pk: int):
     """After recording: the tracked link and caption to copy, and the way on to the network."""
-    created = get_object_or_404(Share.objects.select_related("item"), pk=pk, user=request.user)
+    created = Share.objects.select_related("item").filter(pk=pk, user=request.user).first()
+    if created is None:
+        deny(request, Share, pk)
     link = tracked_link_url(code=created.code)
     intent = ""
     instance = mastodon_instance_of(user=request.user)
@@ -171,7 +182,9 @@ def share_done(request, pk: int):
             "link": link,
             "intent": intent,
             "url_only": created.network in URL_ONLY_NETWORKS,
-            "copy_text": f"{created.caption}\n\n{link}" if created.caption else link,
+            "copy_text": caption_with_link(
+                network=created.network, text=created.caption, link=link
+            ),
         },
     )
 

@@ -64,7 +64,10 @@ def test_library_curate_find_and_suggest(
     TopicFactory(name="Hiring", slug="hiring")
     ContentItemFactory(title="An older hiring story")
 
-    # A manager adds an item from a URL, leaving title and summary to the link preview.
+    # A manager an admin named company-wide curator adds an item for everyone from a URL,
+    # leaving title and summary to the link preview.
+    personas.manager_a.company_curator = True
+    personas.manager_a.save(update_fields=["company_curator"])
     article_url = article_server.url("/wind-farm")
     log_in(page, live_server, personas.manager_a)
     page.goto(f"{live_server.url}/library/items/new/")

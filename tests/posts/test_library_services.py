@@ -21,11 +21,20 @@ def in_review(**kwargs):
     return ContentItemFactory(status=ContentStatus.IN_REVIEW, approved_at=None, **kwargs)
 
 
+def company_curator(user):
+    """``user`` (a manager) named a company-wide curator: content for everyone is theirs too."""
+    user.company_curator = True
+    user.save(update_fields=["company_curator"])
+    return user
+
+
 def test_content_create_draft_by_manager(personas):
     item = services.content_create(
         by=personas.manager_a,
         url="https://example.com/news",
         title="News",
+        target_everyone=False,
+        target_teams=[personas.team_a],
         captions={(Network.LINKEDIN, "en"): "Read this", (Network.X, "nb"): "Les dette"},
     )
     assert item.status == ContentStatus.DRAFT
@@ -66,7 +75,10 @@ def test_content_create_caption_over_limit_refused(personas):
         services.content_create(
             by=personas.admin, url="https://example.com/a", captions={(Network.X, "en"): text}
         )
-    assert exc.value.field == "caption_X"
+    assert exc.value.field == "caption_x_en"
+    assert str(exc.value) == (
+        "X caption (English): The caption is 305 characters; X allows 280. Shorten it by 25."
+    )
     assert ContentItem.objects.count() == 0
 
 
@@ -108,7 +120,7 @@ def test_content_create_manager_cannot_target_other_team(personas):
 
 
 def test_content_approve_records_who_and_when(personas):
-    item = in_review()
+    item = in_review(target_teams=[personas.team_a])
     services.content_approve(item=item, by=personas.manager_a)
     item.refresh_from_db()
     assert item.status == ContentStatus.APPROVED
@@ -149,7 +161,9 @@ def test_content_approve_from_wrong_status_forbidden(personas, status):
 
 def test_content_reject_keeps_reason_and_tells_suggester(personas):
     item = in_review(suggested_by=personas.employee, created_by=personas.employee)
-    services.content_reject(item=item, by=personas.manager_a, reason="Off-topic for us")
+    services.content_reject(
+        item=item, by=company_curator(personas.manager_a), reason="Off-topic for us"
+    )
     item.refresh_from_db()
     assert (item.status, item.review_note) == (ContentStatus.REJECTED, "Off-topic for us")
     note = Notification.objects.get(recipient=personas.employee)
@@ -283,7 +297,7 @@ def test_suggestion_approved_notifies_suggester(personas):
     )
     ContentItem.objects.filter(pk=item.pk).update(title="Great")
     item.refresh_from_db()
-    services.content_approve(item=item, by=personas.manager_a)
+    services.content_approve(item=item, by=company_curator(personas.manager_a))
     note = Notification.objects.get(recipient=personas.employee)
     assert note.kind == "content_review"
     assert "Great" in note.title
@@ -374,7 +388,7 @@ def test_suggestion_approved_by_norwegian_manager_notifies_in_english(personas):
     _speaks(personas.employee, "en")
     item = in_review(title="Great", suggested_by=personas.employee)
     with translation.override("nb"):
-        services.content_approve(item=item, by=_speaks(personas.manager_a, "nb"))
+        services.content_approve(item=item, by=_speaks(company_curator(personas.manager_a), "nb"))
     note = Notification.objects.get(recipient=personas.employee)
     assert note.title == "Your suggestion was approved: Great"
     assert note.body == "Thank you — colleagues can now share it, with your name on it."
@@ -386,7 +400,7 @@ def test_suggestion_approved_by_english_manager_notifies_in_norwegian(personas):
     _speaks(personas.employee, "nb")
     item = in_review(title="Great", suggested_by=personas.employee)
     with translation.override("en"):
-        services.content_approve(item=item, by=_speaks(personas.manager_a, "en"))
+        services.content_approve(item=item, by=_speaks(company_curator(personas.manager_a), "en"))
     note = Notification.objects.get(recipient=personas.employee)
     assert note.title == "Forslaget ditt ble godkjent: Great"
 
@@ -404,7 +418,8 @@ def test_review_outcome_notification_in_recipient_language(personas, action, kwa
     _speaks(personas.employee, "en")
     item = in_review(title="Great", suggested_by=personas.employee)
     with translation.override("nb"):
-        getattr(services, action)(item=item, by=_speaks(personas.manager_a, "nb"), **kwargs)
+        curator = _speaks(company_curator(personas.manager_a), "nb")
+        getattr(services, action)(item=item, by=curator, **kwargs)
     note = Notification.objects.get(recipient=personas.employee)
     assert (note.title, note.body) == (english, next(iter(kwargs.values())))
 
@@ -476,7 +491,7 @@ def test_content_create_enqueues_preview_only_on_commit(
     personas, eager_celery, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        item = services.content_create(by=personas.manager_a, url="http://127.0.0.1:9/x")
+        item = services.content_create(by=personas.admin, url="http://127.0.0.1:9/x")
     item.refresh_from_db()
     assert (len(callbacks), item.preview_fetched_at) == (1, None)
     callbacks[0]()
@@ -509,7 +524,7 @@ def test_rolled_back_create_enqueues_nothing(
     from django.db import transaction
 
     kwargs = (
-        {"by": personas.manager_a, "url": "https://example.com/x"}
+        {"by": personas.admin, "url": "https://example.com/x"}
         if create is services.content_create
         else {"by": personas.employee, "url": "https://example.com/x", "reason": "Good"}
     )

@@ -41,7 +41,7 @@ OG_PAGE = b"""<!doctype html><html><head><title>Fallback</title>
 @pytest.mark.django_db(transaction=True)
 def test_worker_fills_link_preview_from_page(personas, fake_server, celery_worker):
     fake_server.body("/wind-farm", OG_PAGE)
-    item = services.content_create(by=personas.manager_a, url=fake_server.url("/wind-farm"))
+    item = services.content_create(by=personas.admin, url=fake_server.url("/wind-farm"))
     assert celery_worker.wait_for(lambda: ContentItem.objects.get(pk=item.pk).title != "")
     item.refresh_from_db()
     assert (item.title, item.summary) == ("Our new wind farm", "Clean power for 20,000 homes.")

@@ -332,7 +332,7 @@ def test_item_create_view_saves_and_submits(client, personas):
             "url": "https://example.com/launch",
             "title_en": "Launch",
             "topics": [topic.pk],
-            "target_everyone": "on",
+            "target_teams": [personas.team_a.pk],
             "caption_editable": "on",
             "caption_linkedin_en": "We launched!",
             "caption_x_nb": "Vi lanserte!",
@@ -352,7 +352,7 @@ def test_item_create_view_ignores_extra_status_field(client, personas):
         {
             "url": "https://example.com/x",
             "title_en": "X",
-            "target_everyone": "on",
+            "target_teams": [personas.team_a.pk],
             "status": "APPROVED",
             "approved_by": personas.admin.pk,
         },
@@ -366,8 +366,17 @@ def test_item_create_view_ignores_extra_status_field(client, personas):
     [
         ({"url": "javascript:alert(1)"}, "url", "URL: enter a web address"),
         ({"url": "data:text/html;base64,PHNjcmlwdD4="}, "url", "URL: enter a web address"),
-        ({"caption_x_en": "x" * 281}, "caption_x_en", "X caption: at most 280 characters"),
-        ({"caption_bluesky_nb": "x" * 301}, "caption_bluesky_nb", "Bluesky caption: at most 300"),
+        (
+            {"caption_x_en": "x" * 281},
+            "caption_x_en",
+            "X caption (English): The caption is 305 characters; X allows 280.",
+        ),
+        (
+            # 301 + 2 + the tracked link's 36 characters (http://127.0.0.1:8000/r/ + 12).
+            {"caption_bluesky_nb": "x" * 301},
+            "caption_bluesky_nb",
+            "Bluesky caption (Norwegian Bokmål): The caption is 339 characters; Bluesky allows 300.",
+        ),
         (
             {"publish_at": "2026-05-02T10:00", "expire_at": "2026-05-01T10:00"},
             "expire_at",
@@ -377,7 +386,7 @@ def test_item_create_view_ignores_extra_status_field(client, personas):
     ],
 )
 def test_item_create_view_bad_input(client, personas, data, field, message):
-    client.force_login(personas.manager_a)
+    client.force_login(personas.admin)
     payload = {"url": "https://example.com/x", "title_en": "X", "target_everyone": "on", **data}
     response = client.post(reverse("posts:item_create"), payload)
     assert response.status_code == 200
@@ -392,7 +401,12 @@ def test_item_create_view_rejects_fake_image(client, personas):
     upload = SimpleUploadedFile("cat.png", b"<svg onload=alert(1)>", content_type="image/png")
     response = client.post(
         reverse("posts:item_create"),
-        {"url": "https://example.com/x", "title_en": "X", "target_everyone": "on", "image": upload},
+        {
+            "url": "https://example.com/x",
+            "title_en": "X",
+            "target_teams": [personas.team_a.pk],
+            "image": upload,
+        },
     )
     assert (
         "Image: the file is not a JPEG, PNG, GIF or WebP image."
@@ -441,13 +455,18 @@ def test_item_create_view_accepts_real_image(client, personas):
     upload = SimpleUploadedFile("pic.png", make_png(), content_type="image/png")
     client.post(
         reverse("posts:item_create"),
-        {"url": "https://example.com/x", "title_en": "X", "target_everyone": "on", "image": upload},
+        {
+            "url": "https://example.com/x",
+            "title_en": "X",
+            "target_teams": [personas.team_a.pk],
+            "image": upload,
+        },
     )
     assert ContentItem.objects.get().image.name.endswith(".png")
 
 
 def test_item_approve_view_by_manager(client, personas):
-    item = ContentItemFactory(status=ContentStatus.IN_REVIEW)
+    item = ContentItemFactory(status=ContentStatus.IN_REVIEW, target_teams=[personas.team_a])
     client.force_login(personas.manager_a)
     client.post(reverse("posts:item_approve", args=[item.pk]))
     item.refresh_from_db()
@@ -471,7 +490,7 @@ def test_item_approve_view_by_employee_forbidden(client, personas):
 
 
 def test_item_reject_view_needs_reason(client, personas):
-    item = ContentItemFactory(status=ContentStatus.IN_REVIEW)
+    item = ContentItemFactory(status=ContentStatus.IN_REVIEW, target_teams=[personas.team_a])
     client.force_login(personas.manager_a)
     response = client.post(
         reverse("posts:item_reject", args=[item.pk]), {"reason": ""}, follow=True
@@ -482,7 +501,7 @@ def test_item_reject_view_needs_reason(client, personas):
 
 
 def test_item_request_changes_view(client, personas):
-    item = ContentItemFactory(status=ContentStatus.IN_REVIEW)
+    item = ContentItemFactory(status=ContentStatus.IN_REVIEW, target_teams=[personas.team_a])
     client.force_login(personas.manager_a)
     client.post(reverse("posts:item_request_changes", args=[item.pk]), {"note": "Shorter"})
     item.refresh_from_db()
@@ -501,18 +520,20 @@ def test_review_bulk_reject(client, personas):
 
 
 def test_item_edit_view_changes_title(client, personas):
-    item = ContentItemFactory(title="Before")
+    item = ContentItemFactory(title="Before", target_teams=[personas.team_a])
     client.force_login(personas.manager_a)
     client.post(
         reverse("posts:item_edit", args=[item.pk]),
-        {"url": item.url, "title_en": "After", "target_everyone": "on"},
+        {"url": item.url, "title_en": "After", "target_teams": [personas.team_a.pk]},
     )
     item.refresh_from_db()
     assert item.title == "After"
 
 
 def test_item_preview_shows_draft_as_card(client, personas):
-    item = ContentItemFactory(title="Draft card", status=ContentStatus.DRAFT)
+    item = ContentItemFactory(
+        title="Draft card", status=ContentStatus.DRAFT, target_teams=[personas.team_a]
+    )
     client.force_login(personas.manager_a)
     response = client.get(reverse("posts:item_preview", args=[item.pk]))
     assert "Draft card" in response.content.decode()

@@ -5,11 +5,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from accounts.models import SocialProfile
+from accounts.audit import AuditAction
+from accounts.models import AuditEvent, SocialProfile
 from ambassador.networks import Network
 from posts.models import ContentStatus, Share
 from tests.factories import SocialProfileFactory
-from tests.posts.factories import CaptionFactory, ContentItemFactory
+from tests.posts.factories import CaptionFactory, ContentItemFactory, ShareFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,7 +220,8 @@ def test_share_submit_copy_shows_link_and_caption(client, personas):
     response = _submit(client, item, network=Network.X, caption="Copy me", action="copy")
     share = Share.objects.get()
     page = client.get(response["Location"]).content.decode()
-    assert f"Copy me\n\nhttp://127.0.0.1:8000/r/{share.code}" in page
+    # X's intent joins caption and link with a space: the copy text is what was counted.
+    assert f"Copy me http://127.0.0.1:8000/r/{share.code}" in page
 
 
 def test_share_submit_too_long_caption_is_rejected(client, personas):
@@ -228,7 +230,7 @@ def test_share_submit_too_long_caption_is_rejected(client, personas):
     response = _submit(client, item, network=Network.X, caption="x" * 281, action="intent")
     assert response.status_code == 400
     assert [v.rule for v in response.context["violations"]] == ["LENGTH"]
-    assert "The caption is 281 characters; X allows 280. Shorten it by 1." in (
+    assert "The caption is 305 characters; X allows 280. Shorten it by 25." in (
         response.content.decode()
     )
     assert Share.objects.count() == 0
@@ -275,7 +277,7 @@ def test_share_check_reports_violation(client, personas):
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert "300 of 280 characters" in response.content.decode()
+    assert "324 of 280 characters, the tracked link included" in response.content.decode()
     assert "errorlist" in response.content.decode()
 
 
@@ -374,3 +376,64 @@ def test_share_submit_unknown_network_is_rejected_and_records_nothing(client, pe
     assert response.status_code == 400
     assert "network" in response.context["form"].errors
     assert Share.objects.count() == 0
+
+
+# --- Refusals are audited ---------------------------------------------------------------------
+
+
+def _denied(user):
+    return AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, actor=user)
+
+
+def test_share_done_of_someone_else_is_audited(client, personas):
+    share = ShareFactory(user=personas.employee_b)
+    client.force_login(personas.employee)
+    url = reverse("posts:share_done", args=[share.pk])
+    assert client.get(url).status_code == 404
+    [event] = _denied(personas.employee)
+    assert (event.target_type, event.target_id, event.detail) == (
+        "posts.share",
+        str(share.pk),
+        {"path": url},
+    )
+
+
+def test_share_done_of_own_share_is_not_audited(client, personas):
+    share = ShareFactory(user=personas.employee)
+    client.force_login(personas.employee)
+    assert client.get(reverse("posts:share_done", args=[share.pk])).status_code == 200
+    assert not _denied(personas.employee).exists()
+
+
+def test_share_done_of_unknown_share_is_404_without_audit(client, personas):
+    client.force_login(personas.employee)
+    assert client.get(reverse("posts:share_done", args=[999999])).status_code == 404
+    assert not _denied(personas.employee).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "data"),
+    [
+        ("posts:share", "get", {}),
+        ("posts:share_submit", "post", {"network": "X", "caption": "Hi", "action": "intent"}),
+        ("posts:share_check", "post", {"network": "X", "caption": "Hi"}),
+    ],
+)
+def test_share_of_item_for_another_team_is_audited(client, personas, name, method, data):
+    item = ContentItemFactory(target_teams=[personas.team_b])
+    client.force_login(personas.employee)
+    url = reverse(name, args=[item.pk])
+    assert getattr(client, method)(url, data).status_code == 404
+    [event] = _denied(personas.employee)
+    assert (event.target_type, event.target_id, event.detail) == (
+        "posts.contentitem",
+        str(item.pk),
+        {"path": url},
+    )
+    assert Share.objects.count() == 0
+
+
+def test_share_page_of_unknown_item_is_404_without_audit(client, personas):
+    client.force_login(personas.employee)
+    assert client.get(reverse("posts:share", args=[999999])).status_code == 404
+    assert not _denied(personas.employee).exists()

@@ -112,10 +112,10 @@ def test_share_submit_disclosure_over_limit_records_no_share_and_explains(client
     assert Share.objects.count() == 0
     page = _page(response)
     assert (
-        "With the disclosure “#employee” added, the caption is 286 characters; "
-        "X allows 280. Shorten it by 6."
+        "With the disclosure “#employee” and the tracked link added, the caption is 310 "
+        "characters; X allows 280. Shorten it by 30."
     ) in page
-    assert "286 of 280 characters" in page
+    assert "310 of 280 characters, the tracked link included" in page
 
 
 def test_share_submit_violation_is_explained_in_norwegian(client, personas, rules):
@@ -143,4 +143,5 @@ def test_share_check_counts_caption_with_disclosure(client, personas, rules):
     response = client.post(
         reverse("posts:share_check", args=[item.pk]), {"network": Network.X, "caption": "Hi"}
     )
-    assert "13 of 280 characters" in response.content.decode()
+    # 2 + "\n\n#employee" (11) + " " + 23 for the tracked link.
+    assert "37 of 280 characters, the tracked link included" in response.content.decode()
