@@ -25,12 +25,13 @@ from accounts.services import audit_record
 from accounts.webhooks import Payload, messages_create
 from posts.models import ContentItem, FeaturedAnnouncement
 from posts.reminders.base import ReminderError, people_batches
+from posts.selectors import items_curatable
 
 
 @transaction.atomic
 def featured_announce_request(*, item: ContentItem, by: User) -> FeaturedAnnouncement:
     """A curator asks to tell ``item``'s audience about it; the next tick does, once."""
-    if not ContentItem.objects.curatable_by(by).filter(pk=item.pk).exists():
+    if not items_curatable(user=by).filter(pk=item.pk).exists():
         raise ReminderError(_("Only curators of this item can announce it."))
     if not (item.featured and ContentItem.objects.live().filter(pk=item.pk).exists()):
         raise ReminderError(_("Only a featured item that is live can be announced."))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import manager_required
 from posts import reminders
-from posts.models import ContentItem
+from posts.selectors import items_curatable, items_shareable
 
 
 @login_required
@@ -26,7 +26,7 @@ def digest_share(request, token: str):
         return redirect("posts:feed")
     if link is None or link.user_id != request.user.pk:
         return render(request, "posts/digest_link_invalid.html", status=404)
-    if not ContentItem.objects.visible_to(request.user).filter(pk=link.item_id).exists():
+    if not items_shareable(user=request.user).filter(pk=link.item_id).exists():
         messages.info(request, _("That item is no longer in the library."))
         return redirect("posts:feed")
     url = reverse("posts:share", args=[link.item_id])
@@ -36,7 +36,7 @@ def digest_share(request, token: str):
 @manager_required
 @require_POST
 def item_announce(request, pk: int):
-    item = get_object_or_404(ContentItem.objects.curatable_by(request.user), pk=pk)
+    item = get_object_or_404(items_curatable(user=request.user), pk=pk)
     if request.POST.get("notify_audience") != "on":
         messages.error(request, _("Tick the box to tell the item's audience."))
         return redirect("posts:item_detail", pk=item.pk)

@@ -543,7 +543,7 @@ def test_suggestion_approved_is_emailed_to_a_suggester_who_asked_for_it(personas
     )
     item.title = "Great"
     item.save(update_fields=["title"])
-    content_services.content_approve(item=item, by=personas.manager_a)
+    content_services.content_approve(item=item, by=personas.admin)
     note = Notification.objects.get(recipient=personas.employee)
     assert note.email_state == Notification.EmailState.PENDING
     send_all(note.email_due_at)
