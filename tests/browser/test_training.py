@@ -1,4 +1,4 @@
-"""The journey the issue describes: read, acknowledge, learn, fail, pass, certificate, share."""
+"""An employee's training journey: read, acknowledge, learn, fail, pass, certificate, share."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Counting clicks honestly (SECURITY.md 24-25): who counts, uniques, salts, privacy, flush."""
+"""Counting clicks honestly: who counts, uniques, salts, privacy, flush."""
 
 import logging
 from datetime import UTC, date, datetime, timedelta
@@ -16,7 +16,7 @@ from tests.posts.factories import BROWSER_UA, ShareFactory
 
 pytestmark = pytest.mark.django_db
 
-# One real user agent per named bot pattern (SECURITY.md 24 lists them).
+# One real user agent per link-preview bot we name, so each pattern is proven to match.
 BOT_AGENTS = {
     "LinkedInBot": "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
     "Twitterbot": "Twitterbot/1.0",

@@ -1,4 +1,4 @@
-"""The SSRF-safe fetcher against local servers: SECURITY.md items 5 and 6."""
+"""The SSRF-safe fetcher against local servers: denied targets, redirects and hostile bodies."""
 
 import time
 

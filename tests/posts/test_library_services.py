@@ -474,7 +474,7 @@ def test_comment_never_notifies_the_commenter(personas):
     assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.employee.pk]
 
 
-# --- The preview task is enqueued only on commit (SECURITY 23) -----------------------------
+# --- The preview task is enqueued only on commit: a rolled-back request enqueues nothing ---
 
 
 @pytest.fixture

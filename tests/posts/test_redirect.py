@@ -1,4 +1,4 @@
-"""/r/<code>: the tracked-link redirect (SECURITY.md 4 and 24)."""
+"""/r/<code>: redirects only to the stored destination; bots are redirected, not counted."""
 
 from urllib.parse import parse_qs, urlsplit
 
