@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import models.
-        from accounts import notifications, signals  # noqa: F401  (signals: the audit receivers)
-        from accounts.connections import reminders
+        from accounts import notifications, signals  # noqa: F401, PLC0415 — registers the audit receivers
+        from accounts.connections import reminders  # noqa: PLC0415 — imports models
 
         notifications.register_source(reminders.CONNECTION_SOURCE)

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -27,8 +28,6 @@ def broker_ok() -> bool:
         folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
         return folder.is_dir()
     try:
-        import redis
-
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         return bool(client.ping())
     except Exception:

@@ -14,6 +14,7 @@ The last line is machine-readable:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import random
@@ -23,6 +24,18 @@ import time
 import types
 from datetime import timedelta
 from pathlib import Path
+
+import django
+import psycopg
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.db import connection, connections
+from django.shortcuts import render
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import clear_url_caches, path
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,8 +47,6 @@ REQUESTS, WARMUP = 200, 20
 
 
 def admin_connection():
-    import psycopg
-
     return psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True)
 
 
@@ -55,21 +66,14 @@ def setup_django() -> None:
     os.environ["DEBUG"] = "true"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ambassador.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
     django.setup()
-    from django.core.management import call_command
-
     call_command("migrate", verbosity=0)
 
 
 def load(rng: random.Random):
-    from django.contrib.auth.hashers import make_password
-    from django.utils import timezone
-
-    from accounts.models import Team, TeamMembership, User
-    from ambassador.networks import Network
-    from posts.models import Caption, ContentItem, ContentStatus, Share, Topic
+    from accounts.models import Team, TeamMembership, User  # noqa: PLC0415 — needs the app registry (setup_django)
+    from ambassador.networks import Network  # noqa: PLC0415 — the repository joins sys.path below the imports
+    from posts.models import Caption, ContentItem, ContentStatus, Share, Topic  # noqa: PLC0415 — needs the app registry (setup_django)
 
     now = timezone.now()
     teams = Team.objects.bulk_create(
@@ -164,15 +168,9 @@ def main() -> None:
     create_database()
     try:
         setup_django()
-        from django.contrib.auth.decorators import login_required
-        from django.db import connection, connections
-        from django.shortcuts import render
-        from django.test import Client, override_settings
-        from django.test.utils import CaptureQueriesContext
-        from django.urls import clear_url_caches, path
-
-        from ambassador import urls as project_urls
-        from posts.views import content as content_views
+        from ambassador import urls as project_urls  # noqa: PLC0415 — needs the app registry (setup_django)
+        from posts.selectors import feed_items  # noqa: PLC0415 — needs the app registry (setup_django)
+        from posts.views import content as content_views  # noqa: PLC0415 — needs the app registry (setup_django)
 
         viewer = load(random.Random(2026))
 
@@ -200,8 +198,6 @@ def main() -> None:
                 print(f"page of {shown} items: {counts[size]} queries")
             content_views.FEED_PAGE_SIZE = 20
 
-            from posts.selectors import feed_items
-
             total = feed_items(user=viewer).count()
             feed = time_requests(client, "/library/")
             bare_timings = time_requests(client, "/bench/bare/")
@@ -216,12 +212,8 @@ def main() -> None:
             f"bare_p95_ms={percentile(bare_timings, 0.95):.1f} queries={counts[50]}"
         )
     finally:
-        try:
-            from django.db import connections
-
+        with contextlib.suppress(Exception):  # Django may not be set up yet
             connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet
-            pass
         drop_database()
 
 

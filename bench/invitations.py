@@ -21,6 +21,14 @@ import sys
 import time
 from pathlib import Path
 
+import django
+import psycopg
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -32,8 +40,6 @@ TEAMS = 20
 
 
 def admin_connection():
-    import psycopg
-
     return psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True)
 
 
@@ -56,11 +62,7 @@ def setup_django() -> None:
     os.environ["REQUIRE_STAFF_MFA"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ambassador.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
     django.setup()
-    from django.core.management import call_command
-
     call_command("migrate", verbosity=0)
 
 
@@ -71,11 +73,7 @@ def csv_file(rows: int) -> bytes:
 
 
 def upload(client, rows: int) -> tuple[float, int, int, int]:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from accounts.models import Invitation
+    from accounts.models import Invitation  # noqa: PLC0415 — needs the app registry (setup_django)
 
     Invitation.objects.all().delete()
     data = {"file": SimpleUploadedFile("people.csv", csv_file(rows), content_type="text/csv")}
@@ -92,11 +90,8 @@ def main() -> None:
     create_database()
     try:
         setup_django()
-        from django.test import Client
-        from django.test.utils import setup_test_environment
-
-        from accounts.models import Team, User
-        from ambassador.celery import app
+        from accounts.models import Team, User  # noqa: PLC0415 — needs the app registry (setup_django)
+        from ambassador.celery import app  # noqa: PLC0415 — the repository joins sys.path below the imports
 
         setup_test_environment()  # the test client keeps response.context
         Team.objects.bulk_create([Team(name=f"Team {n}", slug=f"team-{n}") for n in range(TEAMS)])
@@ -118,8 +113,6 @@ def main() -> None:
             f" queries_5000={results[5000][1]} queries_10000={results[10000][1]}"
         )
     finally:
-        from django.db import connections
-
         connections.close_all()
         drop_database()
 

@@ -9,9 +9,9 @@ class PostsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the app registry is ready: these modules import models.
-        from accounts import notifications
-        from accounts.models import NotificationKind
-        from posts import reminders
+        from accounts import notifications  # noqa: PLC0415 — imports models
+        from accounts.models import NotificationKind  # noqa: PLC0415 — models need the registry
+        from posts import reminders  # noqa: PLC0415 — imports models
 
         for source in (
             reminders.DIGEST_SOURCE,

@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 
 from accounts.models import SocialProfile, Team, TeamMembership, User
@@ -54,8 +55,6 @@ class SocialProfileFactory(factory.django.DjangoModelFactory):
 
 def give_mfa(user: User) -> None:
     """Give ``user`` a TOTP authenticator so staff pages open for them."""
-    from allauth.mfa.models import Authenticator
-
     Authenticator.objects.create(
         user=user, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
     )

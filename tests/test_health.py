@@ -1,3 +1,9 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -29,12 +35,6 @@ def test_healthz_503_when_filesystem_broker_folder_missing(client, settings, tmp
 def test_healthz_503_when_database_unreachable():
     # The test database cannot be swapped mid-test: a separate process starts with a
     # DATABASE_URL on a closed port and asks /healthz through the test client.
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     code = (
         "import json; from django.test.utils import setup_test_environment; "
         "setup_test_environment(); from django.test import Client; "

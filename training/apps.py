@@ -8,8 +8,9 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import notifications
-        from training import reminders
+        # Imported once the app registry is ready: these modules import models.
+        from accounts import notifications  # noqa: PLC0415 — imports models
+        from training import reminders  # noqa: PLC0415 — imports models
 
         notifications.register_source(reminders.TRAINING_SOURCE)
         notifications.register_source(reminders.GUIDELINES_SOURCE)

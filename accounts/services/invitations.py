@@ -89,7 +89,7 @@ def _invitations_send_after_commit(invitation_ids: list[int]) -> None:
     """Enqueue the invitation emails once the rows are committed: one message for a single
     invitation, one fan-out message for a bulk import (enqueuing thousands of messages
     would take the request longer than the import itself)."""
-    from accounts import tasks  # accounts.tasks imports this module
+    from accounts import tasks  # noqa: PLC0415 — accounts.tasks imports these services
 
     if len(invitation_ids) == 1:
         transaction.on_commit(lambda: tasks.send_invitation.delay(invitation_ids[0]))

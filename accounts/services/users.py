@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors
 from accounts.audit import AuditAction
+from accounts.connections.services import connections_offboard
 from accounts.models import FollowerReading, SocialProfile, User
 from accounts.services.audit import audit_record
 from accounts.services.errors import RoleError
@@ -92,9 +93,6 @@ def user_deactivate(*, user: User, by: User) -> User:
     user.deactivated_at = timezone.now()
     user.save(update_fields=["is_active", "deactivated_at"])
     _end_sessions(user)
-    # accounts.connections.services imports accounts.services (audit): a cycle at the top.
-    from accounts.connections.services import connections_offboard
-
     connections_offboard(user=user, by=by)
     audit_record(actor=by, action=AuditAction.USER_DEACTIVATED, target=user)
     selectors.access_forget()

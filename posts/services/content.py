@@ -83,8 +83,7 @@ def content_image_store(item: ContentItem, data: bytes, source_url: str = "") ->
 
 def content_preview_enqueue(item: ContentItem) -> None:
     """Fetch the item's link preview once the surrounding transaction commits."""
-    # Imported here: posts.tasks imports the services (a real import cycle).
-    from posts.tasks import fetch_link_preview
+    from posts.tasks import fetch_link_preview  # noqa: PLC0415 — posts.tasks imports the services
 
     item_id = item.pk
     transaction.on_commit(lambda: fetch_link_preview.delay(item_id))

@@ -36,6 +36,7 @@ from accounts.models import (
     WebhookMessage,
 )
 from accounts.tasks import notifications_tick
+from ambassador.celery import app
 from tests.factories import TeamFactory, UserFactory
 from tests.fakes.slack import FakeSlack
 from tests.posts.factories import ContentItemFactory
@@ -126,8 +127,6 @@ def celery(transactional_db, tmp_path, settings):
         pytest.fail("The integration test needs REDIS_URL (a real Redis broker).")
     settings.FIELD_ENCRYPTION_KEYS = [KEY]
     settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
-    from ambassador.celery import app
-
     app.control.purge()
     runner = Celery(tmp_path)
     yield runner

@@ -1,8 +1,18 @@
 """The SSRF-safe fetcher against local servers: denied targets, redirects and hostile bodies."""
 
+import datetime
+import ipaddress
+import socket
+import ssl
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from ambassador import fetch
 
@@ -190,8 +200,6 @@ def test_fetch_times_out_when_server_never_answers(fake_server):
 
 
 def test_fetch_unreachable_port_raises_fetch_error():
-    import socket
-
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -205,17 +213,6 @@ def test_fetch_unreachable_port_raises_fetch_error():
 
 @pytest.fixture
 def tls_server(tmp_path):
-    import datetime
-    import ipaddress
-    import ssl
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)

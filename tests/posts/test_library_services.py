@@ -3,16 +3,18 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.db import transaction
+from django.utils import timezone, translation
 
 from accounts.models import AuditEvent, Notification
+from ambassador.celery import app
 from ambassador.networks import CAPTION_LIMITS, Network
 from posts.models import ContentItem, ContentStatus
 from posts.services import comments as comment_services
 from posts.services import content as services
 from posts.services import suggestions as suggestion_services
 from tests.posts.conftest import make_png
-from tests.posts.factories import CommentFactory, ContentItemFactory
+from tests.posts.factories import CommentFactory, ContentItemFactory, FeedFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -383,8 +385,6 @@ def _speaks(user, language):
 
 
 def test_suggestion_approved_by_norwegian_manager_notifies_in_english(personas):
-    from django.utils import translation
-
     _speaks(personas.employee, "en")
     item = in_review(title="Great", suggested_by=personas.employee)
     with translation.override("nb"):
@@ -395,8 +395,6 @@ def test_suggestion_approved_by_norwegian_manager_notifies_in_english(personas):
 
 
 def test_suggestion_approved_by_english_manager_notifies_in_norwegian(personas):
-    from django.utils import translation
-
     _speaks(personas.employee, "nb")
     item = in_review(title="Great", suggested_by=personas.employee)
     with translation.override("en"):
@@ -413,8 +411,6 @@ def test_suggestion_approved_by_english_manager_notifies_in_norwegian(personas):
     ],
 )
 def test_review_outcome_notification_in_recipient_language(personas, action, kwargs, english):
-    from django.utils import translation
-
     _speaks(personas.employee, "en")
     item = in_review(title="Great", suggested_by=personas.employee)
     with translation.override("nb"):
@@ -425,8 +421,6 @@ def test_review_outcome_notification_in_recipient_language(personas, action, kwa
 
 
 def test_comment_notification_in_recipient_language(personas):
-    from django.utils import translation
-
     item = ContentItemFactory(title="Great", created_by=_speaks(personas.manager_a, "en"))
     with translation.override("nb"):
         comment_services.comment_create(item=item, by=_speaks(personas.employee, "nb"), body="Hei!")
@@ -449,16 +443,12 @@ def test_comment_on_suggestion_notifies_suggester_and_approver(personas):
 
 
 def test_comment_on_feed_item_notifies_approver(personas):
-    from tests.posts.factories import FeedFactory
-
     item = ContentItemFactory(feed=FeedFactory(), approved_by=personas.manager_a)
     comment_services.comment_create(item=item, by=personas.employee, body="Question")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.manager_a.pk]
 
 
 def test_comment_on_trusted_feed_item_notifies_feed_creator(personas):
-    from tests.posts.factories import FeedFactory
-
     item = ContentItemFactory(feed=FeedFactory(created_by=personas.admin), approved_by=None)
     comment_services.comment_create(item=item, by=personas.employee, body="Question")
     assert list(Notification.objects.values_list("recipient", flat=True)) == [personas.admin.pk]
@@ -480,8 +470,6 @@ def test_comment_never_notifies_the_commenter(personas):
 @pytest.fixture
 def eager_celery():
     """Run tasks in-process when enqueued, so the test can see whether they ran."""
-    from ambassador.celery import app
-
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
@@ -521,8 +509,6 @@ def test_suggestion_create_enqueues_preview_only_on_commit(
 def test_rolled_back_create_enqueues_nothing(
     personas, eager_celery, django_capture_on_commit_callbacks, create
 ):
-    from django.db import transaction
-
     kwargs = (
         {"by": personas.admin, "url": "https://example.com/x"}
         if create is services.content_create

@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.audit import AuditAction
 from accounts.models import AuditEvent
@@ -13,6 +14,7 @@ from posts.forms import ContentItemForm
 from posts.models import Comment, ContentItem, ContentStatus, Share
 from posts.services.feeds import feed_fetch
 from posts.views import content as content_views
+from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.posts.conftest import make_png
 from tests.posts.factories import (
     CaptionFactory,
@@ -395,8 +397,6 @@ def test_item_create_view_bad_input(client, personas, data, field, message):
 
 
 def test_item_create_view_rejects_fake_image(client, personas):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(personas.manager_a)
     upload = SimpleUploadedFile("cat.png", b"<svg onload=alert(1)>", content_type="image/png")
     response = client.post(
@@ -416,8 +416,6 @@ def test_item_create_view_rejects_fake_image(client, personas):
 
 
 def test_item_create_view_rejects_large_image(client, personas, settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(personas.manager_a)
     upload = SimpleUploadedFile(
         "big.png", make_png() + b"\0" * (5 * 1024 * 1024), content_type="image/png"
@@ -431,8 +429,6 @@ def test_item_create_view_rejects_large_image(client, personas, settings):
 
 
 def test_item_form_refuses_large_upload_before_reading_it(personas):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     class Unreadable(SimpleUploadedFile):
         def read(self, *args, **kwargs):
             raise AssertionError("the upload was read")
@@ -449,8 +445,6 @@ def test_item_form_refuses_large_upload_before_reading_it(personas):
 
 
 def test_item_create_view_accepts_real_image(client, personas):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(personas.manager_a)
     upload = SimpleUploadedFile("pic.png", make_png(), content_type="image/png")
     client.post(
@@ -736,8 +730,6 @@ def test_feeds_page_query_count_constant(client, personas, django_assert_max_num
 
 
 def test_feeds_page_shows_failure_in_viewer_language(client, personas):
-    from django.utils import translation
-
     feed = FeedFactory(url="http://127.0.0.1:9/feed.xml")
     with translation.override("en"):
         feed_fetch(feed_id=feed.pk)
@@ -778,8 +770,6 @@ def test_item_detail_links_share_page(client, personas):
 
 
 def test_item_for_parent_team_reaches_sub_team_member(client, personas):
-    from tests.factories import MembershipFactory, TeamFactory, UserFactory
-
     platform = TeamFactory(name="Platform", parent=personas.team_a)
     member = UserFactory()
     MembershipFactory(team=platform, user=member)
@@ -789,8 +779,6 @@ def test_item_for_parent_team_reaches_sub_team_member(client, personas):
 
 
 def test_item_for_sub_team_not_shown_to_parent_team_member(client, personas):
-    from tests.factories import TeamFactory
-
     platform = TeamFactory(name="Platform", parent=personas.team_a)
     ContentItemFactory(title="Platform only", target_teams=[platform])
     client.force_login(personas.employee)

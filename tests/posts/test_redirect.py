@@ -1,8 +1,10 @@
 """/r/<code>: redirects only to the stored destination; bots are redirected, not counted."""
 
+import logging
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from posts.models import ContentStatus
@@ -147,8 +149,6 @@ def test_redirect_valid_code_still_works_after_guess_limit(client, settings):
 
 
 def test_redirect_guess_counter_stores_no_address(client):
-    from django.core.cache import cache
-
     _get(client, "/r/guess000001", REMOTE_ADDR="198.51.100.77")
     keys = [k.decode() for k in cache._cache.get_client().keys("*")]
     assert keys
@@ -223,8 +223,6 @@ def test_other_pages_still_apply_the_saved_language(client, personas):
 
 
 def test_redirect_unknown_and_limited_codes_log_no_address(client, settings, caplog):
-    import logging
-
     caplog.set_level(logging.DEBUG)
     settings.TRACKED_LINK_GUESS_LIMIT = 1
     address = "198.51.100.99"

@@ -25,7 +25,7 @@ from accounts.models import (
     SocialProfile,
     User,
 )
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 from ambassador.networks import Network
 
 ATTEMPT_VALID_FOR = timedelta(minutes=15)

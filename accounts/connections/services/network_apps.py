@@ -13,7 +13,7 @@ from accounts.audit import AuditAction
 from accounts.connections import mastodon
 from accounts.connections.base import ConnectError
 from accounts.models import MastodonApp, NetworkApp, User
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 
 
 def network_app_for(network: str) -> NetworkApp:

@@ -18,7 +18,7 @@ from accounts.connections.base import AuthRevoked, ConnectError, Tokens
 from accounts.connections.services.network_apps import network_app_for
 from accounts.models import Connection, ConnectionAttempt, MastodonApp, User
 from accounts.notifications import in_language_of, notification_deliver
-from accounts.services import audit_record
+from accounts.services.audit import audit_record
 from ambassador.networks import Network
 
 # An access token this close to running out is refreshed before use.

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import NetworkApp
+from ambassador import apiclient
 from ambassador.networks import Network
 from tests.factories import PASSWORD
 from tests.fakes.bluesky import FakeBluesky
@@ -75,8 +76,6 @@ def sign_in(client, user):
 def follow_authorize(fake, authorize_url: str) -> str:
     """Open the fake's auto-approving authorize page; returns the callback path + query the
     network redirects the browser to."""
-    from ambassador import apiclient
-
     response = apiclient.request("GET", authorize_url)
     assert response.status == 302, response.content
     location = response.headers["location"]

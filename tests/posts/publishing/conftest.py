@@ -2,6 +2,7 @@
 the way the networks would issue tokens."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Connection
 from ambassador.networks import Network
@@ -71,8 +72,6 @@ def connect(fake, user, network, handle="alice", followers=100):
 
 
 def scheduled_share(user, network, caption="Read this", **extra):
-    from django.utils import timezone
-
     return ShareFactory(
         user=user,
         network=network,

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.models import Connection
 from ambassador.networks import Network
 from posts.models import CollectStatus, EngagementReading, Share
 from posts.services import engagement
@@ -145,8 +146,6 @@ def test_server_errors_back_off_then_fail_visibly(personas, mastodon):
 
 
 def test_revoked_token_means_reconnect_needed_and_no_retry_loop(personas, x):
-    from accounts.models import Connection
-
     account, connection = connect(x, personas.employee, Network.X)
     _posted(personas.employee, x, account, Network.X, 3)
     x.tokens[connection.access_token].revoked = True
