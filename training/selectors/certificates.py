@@ -7,9 +7,7 @@ import re
 from django.db.models import QuerySet
 
 from accounts.models import User
-from training.models import (
-    Completion,
-)
+from training.models import Completion
 
 
 def completions_of(*, user: User) -> QuerySet[Completion]:

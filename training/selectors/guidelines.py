@@ -5,10 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from accounts.models import User
-from training.models import (
-    GuidelineAcknowledgement,
-    GuidelineVersion,
-)
+from training.models import GuidelineAcknowledgement, GuidelineVersion
 
 
 def guideline_current() -> GuidelineVersion | None:

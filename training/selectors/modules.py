@@ -9,15 +9,7 @@ from django.utils import timezone
 
 from accounts import selectors as accounts_selectors
 from accounts.models import User
-from training.models import (
-    Answer,
-    Completion,
-    Lesson,
-    LessonRead,
-    Module,
-    Question,
-    QuizAttempt,
-)
+from training.models import Answer, Completion, Lesson, LessonRead, Module, Question, QuizAttempt
 
 
 def _visible_modules_q(*, user: User) -> Q:

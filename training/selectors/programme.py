@@ -10,10 +10,7 @@ from training.caption_check import (
     length_violation,
     with_disclosure,
 )
-from training.models import (
-    PROGRAMME_ID,
-    Programme,
-)
+from training.models import PROGRAMME_ID, Programme
 
 
 def programme_get() -> Programme:

@@ -9,12 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts import selectors as accounts_selectors
 from accounts.models import Team, TeamMembership, User
-from training.models import (
-    Completion,
-    GuidelineAcknowledgement,
-    GuidelineVersion,
-    Module,
-)
+from training.models import Completion, GuidelineAcknowledgement, GuidelineVersion, Module
 from training.selectors.guidelines import guideline_current, guideline_current_id
 
 
