@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
@@ -65,6 +66,24 @@ def pkce_challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def authorize_url_for(
+    endpoint: str, *, client_id: str, redirect_uri: str, scope: str, state: str, verifier: str
+) -> str:
+    """The authorization-code request (with ``state`` and a PKCE S256 challenge) at ``endpoint``."""
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "scope": scope,
+            "state": state,
+            "code_challenge": pkce_challenge(verifier),
+            "code_challenge_method": "S256",
+        }
+    )
+    return f"{endpoint}?{query}"
+
+
 def retry_after_seconds(headers: dict[str, str]) -> float | None:
     """Seconds to wait from ``Retry-After`` (seconds or an HTTP date)."""
     value = headers.get("retry-after", "").strip()
@@ -100,3 +119,47 @@ def call(method: str, url: str, **kwargs) -> apiclient.ApiResponse:
 def body_of(response: apiclient.ApiResponse) -> dict:
     data = response.json()
     return data if isinstance(data, dict) else {}
+
+
+@sensitive_variables()
+def token_request(
+    url: str, *, data: dict[str, str], refused, revoked=None, headers: dict[str, str] | None = None
+) -> dict:
+    """POST a grant to an OAuth 2 token endpoint; the answer's body when it holds an access
+    token. ``refused`` (translated) is the error otherwise; with ``revoked`` given, a 400 or
+    401 means the grant itself is gone (renewing a refresh token)."""
+    response = call("POST", url, headers=headers, data=data)
+    body = body_of(response)
+    if revoked is not None and response.status in (400, 401):
+        raise AuthRevoked(revoked)
+    if not response.ok or not body.get("access_token"):
+        raise ConnectError(refused)
+    return body
+
+
+@sensitive_variables()
+def code_exchange(
+    url: str,
+    *,
+    client_id: str,
+    redirect_uri: str,
+    code: str,
+    verifier: str,
+    refused,
+    client_secret: str = "",
+    headers: dict[str, str] | None = None,
+    extra: dict[str, str] | None = None,
+) -> dict:
+    """The authorization code (with its PKCE verifier) for tokens. ``client_secret`` goes in
+    the form body for networks that want it there; others authenticate through ``headers``."""
+    data = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "code_verifier": verifier,
+    }
+    if client_secret:
+        data["client_secret"] = client_secret
+    data.update(extra or {})
+    return token_request(url, data=data, headers=headers, refused=refused)

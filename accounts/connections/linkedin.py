@@ -6,8 +6,6 @@ approved partners, so the connection usually expires and the person connects aga
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
@@ -17,27 +15,25 @@ from accounts.connections.base import (
     ConnectError,
     Identity,
     Tokens,
+    authorize_url_for,
     body_of,
     call,
-    pkce_challenge,
+    code_exchange,
+    token_request,
 )
 
 SCOPES = "openid profile email w_member_social"
 
 
 def authorize_url(*, client_id: str, redirect_uri: str, state: str, verifier: str) -> str:
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "scope": SCOPES,
-            "state": state,
-            "code_challenge": pkce_challenge(verifier),
-            "code_challenge_method": "S256",
-        }
+    return authorize_url_for(
+        f"{settings.LINKEDIN_OAUTH_URL}/oauth/v2/authorization",
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        scope=SCOPES,
+        state=state,
+        verifier=verifier,
     )
-    return f"{settings.LINKEDIN_OAUTH_URL}/oauth/v2/authorization?{query}"
 
 
 def _tokens(data: dict) -> Tokens:
@@ -55,28 +51,21 @@ def _tokens(data: dict) -> Tokens:
 def exchange_code(
     *, client_id: str, client_secret: str, redirect_uri: str, code: str, verifier: str
 ) -> Tokens:
-    response = call(
-        "POST",
+    data = code_exchange(
         f"{settings.LINKEDIN_OAUTH_URL}/oauth/v2/accessToken",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "client_id": client_id,
-            "client_secret": client_secret,
-            "redirect_uri": redirect_uri,
-            "code_verifier": verifier,
-        },
+        client_id=client_id,
+        client_secret=client_secret,
+        redirect_uri=redirect_uri,
+        code=code,
+        verifier=verifier,
+        refused=_("LinkedIn did not accept the sign-in; please try again."),
     )
-    data = body_of(response)
-    if not response.ok or not data.get("access_token"):
-        raise ConnectError(_("LinkedIn did not accept the sign-in; please try again."))
     return _tokens(data)
 
 
 @sensitive_variables()
 def refresh(*, client_id: str, client_secret: str, refresh_token: str) -> Tokens:
-    response = call(
-        "POST",
+    data = token_request(
         f"{settings.LINKEDIN_OAUTH_URL}/oauth/v2/accessToken",
         data={
             "grant_type": "refresh_token",
@@ -84,12 +73,9 @@ def refresh(*, client_id: str, client_secret: str, refresh_token: str) -> Tokens
             "client_id": client_id,
             "client_secret": client_secret,
         },
+        refused=_("LinkedIn did not renew the connection."),
+        revoked=_("LinkedIn no longer accepts this connection."),
     )
-    data = body_of(response)
-    if response.status in (400, 401):
-        raise AuthRevoked(_("LinkedIn no longer accepts this connection."))
-    if not response.ok or not data.get("access_token"):
-        raise ConnectError(_("LinkedIn did not renew the connection."))
     return _tokens(data)
 
 

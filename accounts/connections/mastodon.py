@@ -7,7 +7,7 @@ answers 401. Revocation is POST /oauth/revoke.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
@@ -17,9 +17,10 @@ from accounts.connections.base import (
     ConnectError,
     Identity,
     Tokens,
+    authorize_url_for,
     body_of,
     call,
-    pkce_challenge,
+    code_exchange,
 )
 from ambassador import apiclient
 
@@ -67,18 +68,14 @@ def register_app(*, instance_url: str, redirect_uri: str, website: str) -> tuple
 def authorize_url(
     *, instance_url: str, client_id: str, redirect_uri: str, state: str, verifier: str
 ) -> str:
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "scope": SCOPES,
-            "state": state,
-            "code_challenge": pkce_challenge(verifier),
-            "code_challenge_method": "S256",
-        }
+    return authorize_url_for(
+        f"{instance_url}/oauth/authorize",
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        scope=SCOPES,
+        state=state,
+        verifier=verifier,
     )
-    return f"{instance_url}/oauth/authorize?{query}"
 
 
 @sensitive_variables()
@@ -91,22 +88,16 @@ def exchange_code(
     code: str,
     verifier: str,
 ) -> Tokens:
-    response = call(
-        "POST",
+    data = code_exchange(
         f"{instance_url}/oauth/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "client_id": client_id,
-            "client_secret": client_secret,
-            "redirect_uri": redirect_uri,
-            "code_verifier": verifier,
-            "scope": SCOPES,
-        },
+        client_id=client_id,
+        client_secret=client_secret,
+        redirect_uri=redirect_uri,
+        code=code,
+        verifier=verifier,
+        extra={"scope": SCOPES},
+        refused=_("Mastodon did not accept the sign-in; please try again."),
     )
-    data = body_of(response)
-    if not response.ok or not data.get("access_token"):
-        raise ConnectError(_("Mastodon did not accept the sign-in; please try again."))
     return Tokens(access=data["access_token"], scopes=data.get("scope", SCOPES))
 
 

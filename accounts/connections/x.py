@@ -7,7 +7,6 @@ refresh answers the next one, which is stored in the same transaction (see
 from __future__ import annotations
 
 import base64
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +17,11 @@ from accounts.connections.base import (
     ConnectError,
     Identity,
     Tokens,
+    authorize_url_for,
     body_of,
     call,
-    pkce_challenge,
+    code_exchange,
+    token_request,
 )
 
 SCOPES = "tweet.read tweet.write users.read offline.access"
@@ -36,18 +37,14 @@ def _basic(client_id: str, client_secret: str) -> dict[str, str]:
 
 
 def authorize_url(*, client_id: str, redirect_uri: str, state: str, verifier: str) -> str:
-    query = urlencode(
-        {
-            "response_type": "code",
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "scope": SCOPES,
-            "state": state,
-            "code_challenge": pkce_challenge(verifier),
-            "code_challenge_method": "S256",
-        }
+    return authorize_url_for(
+        f"{settings.X_AUTHORIZE_URL}/i/oauth2/authorize",
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        scope=SCOPES,
+        state=state,
+        verifier=verifier,
     )
-    return f"{settings.X_AUTHORIZE_URL}/i/oauth2/authorize?{query}"
 
 
 def _tokens(data: dict) -> Tokens:
@@ -63,28 +60,21 @@ def _tokens(data: dict) -> Tokens:
 def exchange_code(
     *, client_id: str, client_secret: str, redirect_uri: str, code: str, verifier: str
 ) -> Tokens:
-    response = call(
-        "POST",
+    data = code_exchange(
         f"{settings.X_API_URL}/2/oauth2/token",
         headers=_basic(client_id, client_secret),
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "client_id": client_id,
-            "redirect_uri": redirect_uri,
-            "code_verifier": verifier,
-        },
+        client_id=client_id,
+        redirect_uri=redirect_uri,
+        code=code,
+        verifier=verifier,
+        refused=_("X did not accept the sign-in; please try again."),
     )
-    data = body_of(response)
-    if not response.ok or not data.get("access_token"):
-        raise ConnectError(_("X did not accept the sign-in; please try again."))
     return _tokens(data)
 
 
 @sensitive_variables()
 def refresh(*, client_id: str, client_secret: str, refresh_token: str) -> Tokens:
-    response = call(
-        "POST",
+    data = token_request(
         f"{settings.X_API_URL}/2/oauth2/token",
         headers=_basic(client_id, client_secret),
         data={
@@ -92,12 +82,9 @@ def refresh(*, client_id: str, client_secret: str, refresh_token: str) -> Tokens
             "refresh_token": refresh_token,
             "client_id": client_id,
         },
+        refused=_("X did not renew the connection."),
+        revoked=_("X no longer accepts this connection."),
     )
-    data = body_of(response)
-    if response.status in (400, 401):
-        raise AuthRevoked(_("X no longer accepts this connection."))
-    if not response.ok or not data.get("access_token"):
-        raise ConnectError(_("X did not renew the connection."))
     return _tokens(data)
 
 
