@@ -67,7 +67,9 @@ def _tokens_of(connection: Connection) -> Tokens:
     return Tokens(access=connection.access_token, refresh=connection.refresh_token)
 
 
-def _forget(connection: Connection) -> None:
+@transaction.atomic
+def _forget(connection: Connection, *, by: User | None, detail: dict) -> None:
+    """Delete the connection's tokens, with the audit row of its removal."""
     Connection.objects.filter(pk=connection.pk).update(
         state=Connection.State.DISCONNECTED,
         access_token="",
@@ -77,6 +79,7 @@ def _forget(connection: Connection) -> None:
         next_followers_at=None,
         updated_at=timezone.now(),
     )
+    audit_record(actor=by, action=AuditAction.CONNECTION_REMOVED, target=connection, detail=detail)
 
 
 def connection_disconnect(*, user: User, network: str) -> bool:
@@ -87,14 +90,7 @@ def connection_disconnect(*, user: User, network: str) -> bool:
     revoked = revoke_tokens(
         network=network, service_url=connection.service_url, tokens=_tokens_of(connection)
     )
-    with transaction.atomic():
-        _forget(connection)
-        audit_record(
-            actor=user,
-            action=AuditAction.CONNECTION_REMOVED,
-            target=connection,
-            detail={"network": network, "revoked": revoked},
-        )
+    _forget(connection, by=user, detail={"network": network, "revoked": revoked})
     return True
 
 
@@ -110,14 +106,11 @@ def connections_offboard(*, user: User, by: User | None) -> int:
                 tokens=_tokens_of(connection),
             )
             count += 1
-        with transaction.atomic():
-            _forget(connection)
-            audit_record(
-                actor=by,
-                action=AuditAction.CONNECTION_REMOVED,
-                target=connection,
-                detail={"network": connection.network, "revoked": revoked, "offboarding": True},
-            )
+        _forget(
+            connection,
+            by=by,
+            detail={"network": connection.network, "revoked": revoked, "offboarding": True},
+        )
     ConnectionAttempt.objects.filter(user=user).delete()
     return count
 
