@@ -1,0 +1,312 @@
+"""A manager's or admin's dashboard and the home page card, from the rollups only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from accounts import selectors as accounts_selectors
+from accounts.models import User
+from posts.models import (
+    ContentTeamDay,
+    MetricRate,
+    PersonDay,
+    RollupState,
+    ShareFacts,
+    TeamNetworkDay,
+)
+from posts.selectors.metric_scopes import Scope, TeamGroup, dashboard_scope
+from posts.selectors.metrics.figures import (
+    FIGURE_FIELDS,
+    Figures,
+    change_percent,
+    figure_sums,
+    network_labels,
+)
+from posts.selectors.metrics.opt_ins import PersonRow, opted_in_people
+from posts.selectors.metrics.periods import Period, WeekRow, period_last, weeks_of
+from posts.selectors.metrics.rates import add_emv, emv_of, rate_book, round_emv
+from training.models import Completion, Module
+from training.selectors import guideline_current, users_without_current_acknowledgement
+
+TOP_CONTENT = 10
+
+
+@dataclass
+class TeamRow:
+    """A teams-table row: a team (with the small teams shown with it) and its figures."""
+
+    group: TeamGroup
+    figures: Figures = field(default_factory=Figures)
+
+    @property
+    def name(self) -> str:
+        return self.group.name
+
+    @property
+    def merged(self) -> list[str]:
+        return self.group.merged
+
+    @property
+    def people(self) -> int:
+        return self.group.people
+
+
+@dataclass
+class NetworkRow:
+    network: str
+    label: str
+    figures: Figures
+
+
+@dataclass
+class ContentRow:
+    item_id: int
+    title: str
+    figures: Figures
+
+
+@dataclass
+class StatusLine:
+    done: int
+    people: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.done / self.people if self.people else None
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    period: Period
+    current: Figures
+    previous: Figures
+    networks: list[NetworkRow]
+    weeks: list[WeekRow]
+    teams: list[TeamRow]
+    content: list[ContentRow]
+    people: list[PersonRow]
+    rates_used: list[MetricRate]
+    has_rates: bool
+    unrated: list[str]  # networks with figures in the period on a day without a rate
+    guidelines: StatusLine | None
+    training: StatusLine | None
+    updated_at: dt.datetime | None
+
+    @property
+    def changes(self) -> dict[str, float | None]:
+        names = (*FIGURE_FIELDS, "shares", "participation", "sharers", "people")
+        result = {
+            name: change_percent(getattr(self.current, name), getattr(self.previous, name))
+            for name in names
+        }
+        currencies = set(self.current.emv or {}) | set(self.previous.emv or {})
+        for currency in currencies:
+            result[f"emv_{currency}"] = change_percent(
+                (self.current.emv or {}).get(currency), (self.previous.emv or {}).get(currency)
+            )
+        return result
+
+    @property
+    def figures_measured(self) -> dict[str, bool]:
+        return {
+            "clicks": True,
+            "engagement": self.current.engagement is not None,
+            "impressions": self.current.impressions is not None,
+        }
+
+
+def _participation(scope: Scope, periods: list[Period]) -> list[int]:
+    """People in scope who shared at least once in each period (one query)."""
+    first = min(p.start for p in periods)
+    last = max(p.end for p in periods)
+    rows = ShareFacts.objects.filter(
+        shared_on__gte=first, shared_on__lte=last, user_id__in=scope.user_ids
+    )
+    counts = rows.aggregate(
+        **{
+            f"p{index}": Count(
+                "user_id", distinct=True, filter=Q(shared_on__gte=p.start, shared_on__lte=p.end)
+            )
+            for index, p in enumerate(periods)
+        }
+    )
+    return [counts[f"p{index}"] for index in range(len(periods))]
+
+
+def _status_lines(scope: Scope) -> tuple[StatusLine | None, StatusLine | None]:
+    """Guidelines acknowledged, and every required module completed, by people in scope."""
+    if not scope.user_ids:
+        return None, None
+    guidelines = None
+    if guideline_current() is not None:
+        missing = users_without_current_acknowledgement().filter(id__in=scope.user_ids).count()
+        guidelines = StatusLine(done=scope.people - missing, people=scope.people)
+    required = list(
+        Module.objects.filter(is_required=True, is_published=True).values_list("id", flat=True)
+    )
+    if not required:
+        return guidelines, None
+    complete = (
+        Completion.objects.filter(user_id__in=scope.user_ids, module_id__in=required)
+        .values("user_id")
+        .order_by()
+        .annotate(n=Count("module_id", distinct=True))
+        .filter(n=len(required))
+        .count()
+    )
+    return guidelines, StatusLine(done=complete, people=scope.people)
+
+
+def dashboard(*, scope: Scope, period: Period, viewer: User) -> Dashboard:
+    """Every figure of a manager's or admin's dashboard, in a fixed number of queries."""
+    previous = period.previous
+    book = rate_book()
+    labels = network_labels()
+    current, before = Figures(), Figures()
+    by_network: dict[str, Figures] = {}
+    unrated: set[str] = set()
+    weeks = weeks_of(period)
+    rows = (
+        TeamNetworkDay.objects.filter(scope.team_q(), day__gte=previous.start, day__lte=period.end)
+        .values("network", "day")
+        .order_by()
+        .annotate(**figure_sums())
+    )
+    for row in rows:
+        target = current if period.contains(row["day"]) else before
+        target.add(row)
+        emv = emv_of(
+            book=book,
+            network=row["network"],
+            day=row["day"],
+            clicks=row["clicks"],
+            engagement=row["engagement"],
+            impressions=row["impressions"],
+        )
+        if book.currencies:
+            add_emv(target, emv)
+            if target is current and len(emv) < len(book.currencies):
+                unrated.add(row["network"])
+        if target is current:
+            network = by_network.setdefault(row["network"], Figures())
+            network.add(row)
+            if book.currencies:
+                add_emv(network, emv)
+            for week in weeks:
+                if week.start <= row["day"] <= week.end:
+                    week.figures.add(row)
+    if book.currencies:
+        for target in (current, before):
+            target.emv = target.emv or dict.fromkeys(book.currencies, Decimal(0))
+    for target in (current, before, *by_network.values()):
+        round_emv(target)
+
+    current.sharers, before.sharers = _participation(scope, [period, previous])
+    current.people = before.people = scope.people
+
+    groups = [TeamRow(group=g) for g in scope.groups]
+    team_rows = (
+        TeamNetworkDay.objects.filter(scope.team_q(), day__gte=period.start, day__lte=period.end)
+        .values("team_id")
+        .order_by()
+        .annotate(**figure_sums())
+    )
+    for row in team_rows:
+        for group in groups:
+            if row["team_id"] in group.group.member_team_ids:
+                group.figures.add(row)
+                break
+
+    guidelines, training = _status_lines(scope)
+    state = RollupState.objects.filter().values_list("last_run_at", flat=True).first()
+    return Dashboard(
+        scope=scope,
+        period=period,
+        current=current,
+        previous=before,
+        networks=[
+            NetworkRow(network=n, label=labels.get(n, n), figures=f)
+            for n, f in sorted(by_network.items(), key=lambda kv: -kv[1].clicks)
+        ],
+        weeks=weeks,
+        teams=groups,
+        content=top_content(scope=scope, period=period),
+        people=opted_in_people(scope=scope, period=period),
+        rates_used=book.used_in(period),
+        has_rates=bool(book.currencies),
+        unrated=sorted(labels.get(n, n) for n in unrated),
+        guidelines=guidelines,
+        training=training,
+        updated_at=state,
+    )
+
+
+def top_content(*, scope: Scope, period: Period, limit: int = TOP_CONTENT) -> list[ContentRow]:
+    rows = (
+        ContentTeamDay.objects.filter(scope.team_q(), day__gte=period.start, day__lte=period.end)
+        .values("item_id", "item__title")
+        .order_by()
+        .annotate(**figure_sums())
+        .order_by("-clicks", "-potential_reach", "item_id")[:limit]
+    )
+    result = []
+    for row in rows:
+        figures = Figures()
+        figures.add(row)
+        result.append(ContentRow(item_id=row["item_id"], title=row["item__title"], figures=figures))
+    return result
+
+
+# --- The home page card ----------------------------------------------------------------------
+
+
+@dataclass
+class HomeSummary:
+    team_view: bool  # a manager's or admin's scope; else the person's own reach
+    label: str
+    period: Period
+    current: Figures
+    previous: Figures
+    too_small: bool = False
+
+    @property
+    def changes(self) -> dict[str, float | None]:
+        return {
+            name: change_percent(getattr(self.current, name), getattr(self.previous, name))
+            for name in ("shares", "potential_reach", "clicks", "participation")
+        }
+
+
+def _period_pair(queryset, period: Period) -> tuple[Figures, Figures]:
+    previous = period.previous
+    rows = (
+        queryset.filter(day__gte=previous.start, day__lte=period.end)
+        .values("day")
+        .order_by()
+        .annotate(**figure_sums())
+    )
+    current, before = Figures(), Figures()
+    for row in rows:
+        (current if period.contains(row["day"]) else before).add(row)
+    return current, before
+
+
+def home_summary(*, viewer: User) -> HomeSummary:
+    """The last 30 days for the home page: the viewer's teams (or programme), else their own."""
+    period = period_last()
+    if accounts_selectors.access_for(user=viewer).may_curate:
+        scope = dashboard_scope(viewer=viewer)
+        if scope.too_small:
+            return HomeSummary(True, scope.label, period, Figures(), Figures(), too_small=True)
+        current, before = _period_pair(TeamNetworkDay.objects.filter(scope.team_q()), period)
+        current.sharers, before.sharers = _participation(scope, [period, period.previous])
+        current.people = before.people = scope.people
+        return HomeSummary(True, scope.label, period, current, before)
+    current, before = _period_pair(PersonDay.objects.filter(user=viewer), period)
+    return HomeSummary(False, _("Your reach"), period, current, before)
