@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accounts import selectors as accounts_selectors
-from accounts.models import User
+from accounts.models import TeamMembership, User
 from posts.models import (
     ContentTeamDay,
     MetricRate,
@@ -27,7 +28,7 @@ from posts.selectors.metrics.figures import (
     figure_sums,
     network_labels,
 )
-from posts.selectors.metrics.opt_ins import PersonRow, opted_in_people
+from posts.selectors.metrics.opt_ins import PersonRow, opted_in_people, people_in
 from posts.selectors.metrics.periods import Period, WeekRow, period_last, weeks_of
 from posts.selectors.metrics.rates import add_emv, emv_of, rate_book, round_emv
 from training.models import Completion, Module
@@ -121,12 +122,80 @@ class Dashboard:
         }
 
 
+def _in_list(column: str, values) -> tuple[str, list]:
+    values = sorted(values)
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def _scope_sql(scope: Scope) -> tuple[str, list, str, list]:
+    """SQL for the scope's teams on a rollup table, and for its people (active members)."""
+    users = User._meta.db_table
+    if scope.team_ids is None:
+        return "1 = 1", [], f"SELECT id FROM {users} WHERE is_active = %s", [True]  # noqa: S608
+    teams, team_params = _in_list("team_id", scope.team_ids)
+    members, member_params = _in_list("m.team_id", scope.team_ids)
+    people = (
+        f"SELECT m.user_id FROM {TeamMembership._meta.db_table} m "  # noqa: S608
+        f"JOIN {users} u ON u.id = m.user_id WHERE u.is_active = %s AND {members}"
+    )
+    return teams, team_params, people, [True, *member_params]
+
+
+_SUMS = ", ".join(f"CAST(SUM({name}) AS BIGINT)" for name in FIGURE_FIELDS)
+
+# Every figure of the dashboard but top content and people, in one query: the network-days
+# of both periods (totals, networks, weeks, EMV), the teams of the period, and the people
+# who shared in each period (participation). Portable SQL (PostgreSQL and SQLite).
+_FIGURES_SQL = """
+SELECT 'day', network, day, NULL, {sums}
+FROM {team_day} WHERE day >= %s AND day <= %s AND {teams}
+GROUP BY network, day
+UNION ALL
+SELECT 'team', NULL, NULL, team_id, {sums}
+FROM {team_day} WHERE day >= %s AND day <= %s AND {teams}
+GROUP BY team_id
+UNION ALL
+SELECT 'sharers', NULL, NULL, NULL,
+       COUNT(DISTINCT CASE WHEN shared_on >= %s THEN user_id END),
+       COUNT(DISTINCT CASE WHEN shared_on < %s THEN user_id END), 0, 0, 0, NULL, NULL
+FROM {facts} WHERE shared_on >= %s AND shared_on <= %s AND user_id IN ({people})
+"""
+
+
+def _as_date(value) -> dt.date:
+    # SQLite hands raw dates back as text.
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _figure_rows(scope: Scope, period: Period) -> list[tuple]:
+    """(part, network, day, key, *sums in FIGURE_FIELDS order) of the dashboard's one query."""
+    previous = period.previous
+    teams, team_params, people, people_params = _scope_sql(scope)
+    sql = _FIGURES_SQL.format(
+        sums=_SUMS,
+        team_day=TeamNetworkDay._meta.db_table,
+        facts=ShareFacts._meta.db_table,
+        teams=teams,
+        people=people,
+    )
+    params = [
+        *(previous.start, period.end, *team_params),
+        *(period.start, period.end, *team_params),
+        *(period.start, period.start, previous.start, period.end, *people_params),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _participation(scope: Scope, periods: list[Period]) -> list[int]:
     """People in scope who shared at least once in each period (one query)."""
     first = min(p.start for p in periods)
     last = max(p.end for p in periods)
     rows = ShareFacts.objects.filter(
-        shared_on__gte=first, shared_on__lte=last, user_id__in=scope.user_ids
+        shared_on__gte=first, shared_on__lte=last, user_id__in=people_in(scope)
     )
     counts = rows.aggregate(
         **{
@@ -145,7 +214,7 @@ def _status_lines(scope: Scope) -> tuple[StatusLine | None, StatusLine | None]:
         return None, None
     guidelines = None
     if guideline_current() is not None:
-        missing = users_without_current_acknowledgement().filter(id__in=scope.user_ids).count()
+        missing = users_without_current_acknowledgement().filter(id__in=people_in(scope)).count()
         guidelines = StatusLine(done=scope.people - missing, people=scope.people)
     required = list(
         Module.objects.filter(is_required=True, is_published=True).values_list("id", flat=True)
@@ -153,7 +222,7 @@ def _status_lines(scope: Scope) -> tuple[StatusLine | None, StatusLine | None]:
     if not required:
         return guidelines, None
     complete = (
-        Completion.objects.filter(user_id__in=scope.user_ids, module_id__in=required)
+        Completion.objects.filter(user_id__in=people_in(scope), module_id__in=required)
         .values("user_id")
         .order_by()
         .annotate(n=Count("module_id", distinct=True))
@@ -165,63 +234,63 @@ def _status_lines(scope: Scope) -> tuple[StatusLine | None, StatusLine | None]:
 
 def dashboard(*, scope: Scope, period: Period, viewer: User) -> Dashboard:
     """Every figure of a manager's or admin's dashboard, in a fixed number of queries."""
-    previous = period.previous
     book = rate_book()
+    currencies = book.currencies
     labels = network_labels()
     current, before = Figures(), Figures()
     by_network: dict[str, Figures] = {}
     unrated: set[str] = set()
     weeks = weeks_of(period)
-    rows = (
-        TeamNetworkDay.objects.filter(scope.team_q(), day__gte=previous.start, day__lte=period.end)
-        .values("network", "day")
-        .order_by()
-        .annotate(**figure_sums())
-    )
-    for row in rows:
-        target = current if period.contains(row["day"]) else before
-        target.add(row)
-        emv = emv_of(
-            book=book,
-            network=row["network"],
-            day=row["day"],
-            clicks=row["clicks"],
-            engagement=row["engagement"],
-            impressions=row["impressions"],
-        )
-        if book.currencies:
+    week_of_day = {
+        week.start + dt.timedelta(days=n): week
+        for week in weeks
+        for n in range((week.end - week.start).days + 1)
+    }
+    groups = [TeamRow(group=g) for g in scope.groups]
+    group_of_team: dict[int | None, TeamRow] = {}
+    for row in groups:
+        for team_id in row.group.member_team_ids:
+            group_of_team.setdefault(team_id, row)
+    for part, network, day, key, *values in _figure_rows(scope, period):
+        if part == "team":
+            row = group_of_team.get(key)
+            if row is not None:
+                row.figures.add_values(values)
+            continue
+        if part == "sharers":
+            current.sharers, before.sharers = values[0] or 0, values[1] or 0
+            continue
+        day = _as_date(day)
+        week = week_of_day.get(day)
+        target = current if week is not None else before
+        target.add_values(values)
+        emv = None
+        if currencies:
+            emv = emv_of(
+                book=book,
+                network=network,
+                day=day,
+                clicks=values[3],
+                engagement=values[5],
+                impressions=values[6],
+            )
             add_emv(target, emv)
-            if target is current and len(emv) < len(book.currencies):
-                unrated.add(row["network"])
-        if target is current:
-            network = by_network.setdefault(row["network"], Figures())
-            network.add(row)
-            if book.currencies:
-                add_emv(network, emv)
-            for week in weeks:
-                if week.start <= row["day"] <= week.end:
-                    week.figures.add(row)
-    if book.currencies:
+        if week is not None:
+            if emv is not None and len(emv) < len(currencies):
+                unrated.add(network)
+            figures = by_network.get(network)
+            if figures is None:
+                figures = by_network[network] = Figures()
+            figures.add_values(values)
+            if emv is not None:
+                add_emv(figures, emv)
+            week.figures.add_values(values)
+    if currencies:
         for target in (current, before):
-            target.emv = target.emv or dict.fromkeys(book.currencies, Decimal(0))
+            target.emv = target.emv or dict.fromkeys(currencies, Decimal(0))
     for target in (current, before, *by_network.values()):
         round_emv(target)
-
-    current.sharers, before.sharers = _participation(scope, [period, previous])
     current.people = before.people = scope.people
-
-    groups = [TeamRow(group=g) for g in scope.groups]
-    team_rows = (
-        TeamNetworkDay.objects.filter(scope.team_q(), day__gte=period.start, day__lte=period.end)
-        .values("team_id")
-        .order_by()
-        .annotate(**figure_sums())
-    )
-    for row in team_rows:
-        for group in groups:
-            if row["team_id"] in group.group.member_team_ids:
-                group.figures.add(row)
-                break
 
     guidelines, training = _status_lines(scope)
     state = RollupState.objects.filter().values_list("last_run_at", flat=True).first()
@@ -239,7 +308,7 @@ def dashboard(*, scope: Scope, period: Period, viewer: User) -> Dashboard:
         content=top_content(scope=scope, period=period),
         people=opted_in_people(scope=scope, period=period),
         rates_used=book.used_in(period),
-        has_rates=bool(book.currencies),
+        has_rates=bool(currencies),
         unrated=sorted(labels.get(n, n) for n in unrated),
         guidelines=guidelines,
         training=training,

@@ -59,6 +59,19 @@ class Figures:
             else:
                 setattr(self, name, getattr(self, name) + value)
 
+    def add_values(self, values) -> None:
+        """Add one row of sums in ``FIGURE_FIELDS`` order (the dashboard's hot loop)."""
+        posted, intent, reach, clicks, uniques, engagement, impressions = values
+        self.shares_posted += posted or 0
+        self.shares_intent += intent or 0
+        self.potential_reach += reach or 0
+        self.clicks += clicks or 0
+        self.unique_visitors += uniques or 0
+        if engagement is not None:
+            self.engagement = (self.engagement or 0) + engagement
+        if impressions is not None:
+            self.impressions = (self.impressions or 0) + impressions
+
 
 def figure_sums() -> dict:
     return {name: Sum(name) for name in FIGURE_FIELDS}
