@@ -12,13 +12,10 @@ from posts.selectors.metrics.dashboards import (
     TOP_CONTENT,
     ContentRow,
     Dashboard,
-    HomeSummary,
     NetworkRow,
     StatusLine,
     TeamRow,
     dashboard,
-    home_summary,
-    top_content,
 )
 from posts.selectors.metrics.figures import (
     FIGURE_FIELDS,
@@ -27,6 +24,7 @@ from posts.selectors.metrics.figures import (
     change_percent,
     network_labels,
 )
+from posts.selectors.metrics.home import HomeSummary, home_summary
 from posts.selectors.metrics.opt_ins import PersonRow, opted_in_people, opted_in_user_ids
 from posts.selectors.metrics.people import PersonReach, person_figures_visible_to, person_reach
 from posts.selectors.metrics.periods import (
@@ -74,5 +72,4 @@ __all__ = [
     "programme_today",
     "rate_book",
     "share_lines",
-    "top_content",
 ]

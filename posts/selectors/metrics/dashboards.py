@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
 
-from accounts import selectors as accounts_selectors
 from accounts.models import TeamMembership, User
 from posts.models import (
+    ContentItem,
     ContentTeamDay,
     MetricRate,
-    PersonDay,
     RollupState,
     ShareFacts,
     TeamNetworkDay,
 )
-from posts.selectors.metric_scopes import Scope, TeamGroup, dashboard_scope
+from posts.selectors.metric_scopes import Scope, TeamGroup
 from posts.selectors.metrics.figures import (
     FIGURE_FIELDS,
     Figures,
     change_percent,
-    figure_sums,
     network_labels,
+    translated,
+    translated_columns,
 )
 from posts.selectors.metrics.opt_ins import PersonRow, opted_in_people, people_in
-from posts.selectors.metrics.periods import Period, WeekRow, period_last, weeks_of
+from posts.selectors.metrics.periods import Period, WeekRow, weeks_of
 from posts.selectors.metrics.rates import add_emv, emv_of, rate_book, round_emv
 from training.models import Completion, Module
 from training.selectors import guideline_current, users_without_current_acknowledgement
@@ -144,23 +145,36 @@ def _scope_sql(scope: Scope) -> tuple[str, list, str, list]:
 
 
 _SUMS = ", ".join(f"CAST(SUM({name}) AS BIGINT)" for name in FIGURE_FIELDS)
+_NAMED_SUMS = ", ".join(f"CAST(SUM({name}) AS BIGINT) AS {name}" for name in FIGURE_FIELDS)
 
-# Every figure of the dashboard but top content and people, in one query: the network-days
-# of both periods (totals, networks, weeks, EMV), the teams of the period, and the people
-# who shared in each period (participation). Portable SQL (PostgreSQL and SQLite).
+# Every figure of the dashboard but the opted-in people, in one query: the network-days of
+# both periods (totals, networks, weeks, EMV), the teams of the period, the people who shared
+# in each period (participation), and the top content with its titles in every language.
+# Portable SQL (PostgreSQL and SQLite); identifiers come from model metadata, values are
+# parameters.
 _FIGURES_SQL = """
-SELECT 'day', network, day, NULL, {sums}
+SELECT 'day', network, day, NULL, {sums}, {no_titles}
 FROM {team_day} WHERE day >= %s AND day <= %s AND {teams}
 GROUP BY network, day
 UNION ALL
-SELECT 'team', NULL, NULL, team_id, {sums}
+SELECT 'team', NULL, NULL, team_id, {sums}, {no_titles}
 FROM {team_day} WHERE day >= %s AND day <= %s AND {teams}
 GROUP BY team_id
 UNION ALL
 SELECT 'sharers', NULL, NULL, NULL,
        COUNT(DISTINCT CASE WHEN shared_on >= %s THEN user_id END),
-       COUNT(DISTINCT CASE WHEN shared_on < %s THEN user_id END), 0, 0, 0, NULL, NULL
+       COUNT(DISTINCT CASE WHEN shared_on < %s THEN user_id END), 0, 0, 0, NULL, NULL,
+       {no_titles}
 FROM {facts} WHERE shared_on >= %s AND shared_on <= %s AND user_id IN ({people})
+UNION ALL
+SELECT 'content', NULL, NULL, top.item_id, {top_figures}, {titles}
+FROM (
+    SELECT item_id, {named_sums}
+    FROM {content_day} WHERE day >= %s AND day <= %s AND {teams}
+    GROUP BY item_id
+    ORDER BY clicks DESC, potential_reach DESC, item_id
+    LIMIT %s
+) top JOIN {item} i ON i.id = top.item_id
 """
 
 
@@ -169,13 +183,48 @@ def _as_date(value) -> dt.date:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _figure_rows(scope: Scope, period: Period) -> list[tuple]:
+# The programme's figures change only when a rollup runs (it is the only writer of the rollup
+# tables and moves ``RollupState.last_run_at``), so they are cached per rollup generation;
+# the key also holds what else they depend on: the period, the teams and the active people.
+PROGRAMME_CACHE_SECONDS = 6 * 3600
+
+
+def _programme_cache_key(scope: Scope, period: Period, generation) -> str | None:
+    if not scope.is_programme or generation is None:
+        return None
+    teams = sorted(str(t) for g in scope.groups for t in g.member_team_ids)
+    digest = hashlib.sha256(",".join(teams).encode()).hexdigest()[:16]
+    return (
+        f"metrics:programme:{generation.isoformat()}:{period.start}:{period.end}:"
+        f"{scope.people}:{digest}"
+    )
+
+
+def _figure_rows(scope: Scope, period: Period, generation=None) -> list[tuple]:
     """(part, network, day, key, *sums in FIGURE_FIELDS order) of the dashboard's one query."""
+    key = _programme_cache_key(scope, period, generation)
+    if key is not None:
+        rows = cache.get(key)
+        if rows is None:
+            rows = _figure_query(scope, period)
+            cache.set(key, rows, PROGRAMME_CACHE_SECONDS)
+        return rows
+    return _figure_query(scope, period)
+
+
+def _figure_query(scope: Scope, period: Period) -> list[tuple]:
     previous = period.previous
     teams, team_params, people, people_params = _scope_sql(scope)
+    titles = translated_columns("title")
     sql = _FIGURES_SQL.format(
         sums=_SUMS,
+        named_sums=_NAMED_SUMS,
+        top_figures=", ".join(f"top.{name}" for name in FIGURE_FIELDS),
+        titles=", ".join(f"i.{column}" for column in titles),
+        no_titles=", ".join("NULL" for _column in titles),
         team_day=TeamNetworkDay._meta.db_table,
+        content_day=ContentTeamDay._meta.db_table,
+        item=ContentItem._meta.db_table,
         facts=ShareFacts._meta.db_table,
         teams=teams,
         people=people,
@@ -184,13 +233,14 @@ def _figure_rows(scope: Scope, period: Period) -> list[tuple]:
         *(previous.start, period.end, *team_params),
         *(period.start, period.end, *team_params),
         *(period.start, period.start, previous.start, period.end, *people_params),
+        *(period.start, period.end, *team_params, TOP_CONTENT),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _participation(scope: Scope, periods: list[Period]) -> list[int]:
+def participation_counts(scope: Scope, periods: list[Period]) -> list[int]:
     """People in scope who shared at least once in each period (one query)."""
     first = min(p.start for p in periods)
     last = max(p.end for p in periods)
@@ -251,7 +301,17 @@ def dashboard(*, scope: Scope, period: Period, viewer: User) -> Dashboard:
     for row in groups:
         for team_id in row.group.member_team_ids:
             group_of_team.setdefault(team_id, row)
-    for part, network, day, key, *values in _figure_rows(scope, period):
+    state = RollupState.objects.filter().values_list("last_run_at", flat=True).first()
+    content = []
+    titles = translated_columns("title")
+    for part, network, day, key, *values in _figure_rows(scope, period, state):
+        values, names = values[: len(FIGURE_FIELDS)], values[len(FIGURE_FIELDS) :]
+        if part == "content":
+            figures = Figures()
+            figures.add_values(values)
+            title = translated(dict(zip(titles, names, strict=True)), "title")
+            content.append(ContentRow(item_id=key, title=title, figures=figures))
+            continue
         if part == "team":
             row = group_of_team.get(key)
             if row is not None:
@@ -293,7 +353,6 @@ def dashboard(*, scope: Scope, period: Period, viewer: User) -> Dashboard:
     current.people = before.people = scope.people
 
     guidelines, training = _status_lines(scope)
-    state = RollupState.objects.filter().values_list("last_run_at", flat=True).first()
     return Dashboard(
         scope=scope,
         period=period,
@@ -305,7 +364,9 @@ def dashboard(*, scope: Scope, period: Period, viewer: User) -> Dashboard:
         ],
         weeks=weeks,
         teams=groups,
-        content=top_content(scope=scope, period=period),
+        content=sorted(
+            content, key=lambda r: (-r.figures.clicks, -r.figures.potential_reach, r.item_id)
+        ),
         people=opted_in_people(scope=scope, period=period),
         rates_used=book.used_in(period),
         has_rates=bool(currencies),
@@ -314,68 +375,3 @@ def dashboard(*, scope: Scope, period: Period, viewer: User) -> Dashboard:
         training=training,
         updated_at=state,
     )
-
-
-def top_content(*, scope: Scope, period: Period, limit: int = TOP_CONTENT) -> list[ContentRow]:
-    rows = (
-        ContentTeamDay.objects.filter(scope.team_q(), day__gte=period.start, day__lte=period.end)
-        .values("item_id", "item__title")
-        .order_by()
-        .annotate(**figure_sums())
-        .order_by("-clicks", "-potential_reach", "item_id")[:limit]
-    )
-    result = []
-    for row in rows:
-        figures = Figures()
-        figures.add(row)
-        result.append(ContentRow(item_id=row["item_id"], title=row["item__title"], figures=figures))
-    return result
-
-
-# --- The home page card ----------------------------------------------------------------------
-
-
-@dataclass
-class HomeSummary:
-    team_view: bool  # a manager's or admin's scope; else the person's own reach
-    label: str
-    period: Period
-    current: Figures
-    previous: Figures
-    too_small: bool = False
-
-    @property
-    def changes(self) -> dict[str, float | None]:
-        return {
-            name: change_percent(getattr(self.current, name), getattr(self.previous, name))
-            for name in ("shares", "potential_reach", "clicks", "participation")
-        }
-
-
-def _period_pair(queryset, period: Period) -> tuple[Figures, Figures]:
-    previous = period.previous
-    rows = (
-        queryset.filter(day__gte=previous.start, day__lte=period.end)
-        .values("day")
-        .order_by()
-        .annotate(**figure_sums())
-    )
-    current, before = Figures(), Figures()
-    for row in rows:
-        (current if period.contains(row["day"]) else before).add(row)
-    return current, before
-
-
-def home_summary(*, viewer: User) -> HomeSummary:
-    """The last 30 days for the home page: the viewer's teams (or programme), else their own."""
-    period = period_last()
-    if accounts_selectors.access_for(user=viewer).may_curate:
-        scope = dashboard_scope(viewer=viewer)
-        if scope.too_small:
-            return HomeSummary(True, scope.label, period, Figures(), Figures(), too_small=True)
-        current, before = _period_pair(TeamNetworkDay.objects.filter(scope.team_q()), period)
-        current.sharers, before.sharers = _participation(scope, [period, period.previous])
-        current.people = before.people = scope.people
-        return HomeSummary(True, scope.label, period, current, before)
-    current, before = _period_pair(PersonDay.objects.filter(user=viewer), period)
-    return HomeSummary(False, _("Your reach"), period, current, before)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Sum
+from django.utils.translation import get_language
 
 from posts.models import Share
 
@@ -19,6 +21,22 @@ FIGURE_FIELDS = (
     "impressions",
 )
 NULLABLE = {"engagement", "impressions"}
+
+
+def translated_columns(lookup: str) -> list[str]:
+    """The per-language columns of a translated field reached through a relation: ``values()``
+    with a related lookup reads only the untranslated column."""
+    return [f"{lookup}_{code}" for code, _name in settings.LANGUAGES]
+
+
+def translated(row: dict, lookup: str) -> str:
+    """The reader's language, else the fallbacks, as the models' own fields do."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    for code in (language, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
+        value = row.get(f"{lookup}_{code}")
+        if value:
+            return value
+    return ""
 
 
 def network_labels() -> dict[str, str]:

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from accounts.models import User
 from posts.models import ShareDay, ShareFacts
 from posts.selectors.metric_scopes import Scope
-from posts.selectors.metrics.figures import network_labels
+from posts.selectors.metrics.figures import network_labels, translated, translated_columns
 from posts.selectors.metrics.opt_ins import opted_in_user_ids
 from posts.selectors.metrics.periods import Period
 
@@ -71,7 +71,7 @@ def share_lines(
             "share_id",
             "shared_on",
             "team_id",
-            "team__name",
+            *translated_columns("team__name"),
             "network",
             "kind",
             "followers",
@@ -79,7 +79,7 @@ def share_lines(
             "user__display_name",
             "user__email",
             "user__is_active",
-            "item__title",
+            *translated_columns("item__title"),
         )
         .order_by("shared_on", "share_id")
     )
@@ -89,7 +89,7 @@ def share_lines(
     lines = []
     for f in facts:
         if user is not None:
-            team = f["team__name"] or ""
+            team = translated(f, "team__name")
         else:
             group = scope.group_of(f["team_id"])
             team = group.name if group is not None else ""
@@ -109,7 +109,7 @@ def share_lines(
                 engagement=day.get("engagement"),
                 impressions=day.get("impressions"),
                 person=(f["user__display_name"] or f["user__email"]) if show_name else "",
-                item=f["item__title"],
+                item=translated(f, "item__title"),
             )
         )
     return lines

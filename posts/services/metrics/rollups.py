@@ -266,5 +266,9 @@ def metrics_rebuild(*, first: dt.date, last: dt.date) -> RollupResult:
     if last < first:
         raise MetricsError("The end of the range is before its start.")
     with transaction.atomic():
-        _locked_state()
-        return _rebuild(first, last)
+        state = _locked_state()
+        result = _rebuild(first, last)
+        # ``last_run_at`` is also the generation the dashboards cache programme figures by.
+        state.last_run_at = timezone.now()
+        state.save(update_fields=["last_run_at"])
+        return result
