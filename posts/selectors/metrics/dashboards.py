@@ -134,11 +134,12 @@ def _scope_sql(scope: Scope) -> tuple[str, list, str, list]:
     """SQL for the scope's teams on a rollup table, and for its people (active members)."""
     users = User._meta.db_table
     if scope.team_ids is None:
-        return "1 = 1", [], f"SELECT id FROM {users} WHERE is_active = %s", [True]  # noqa: S608
+        people = f"SELECT id AS user_id FROM {users} WHERE is_active = %s"  # noqa: S608
+        return "1 = 1", [], people, [True]
     teams, team_params = _in_list("team_id", scope.team_ids)
     members, member_params = _in_list("m.team_id", scope.team_ids)
     people = (
-        f"SELECT m.user_id FROM {TeamMembership._meta.db_table} m "  # noqa: S608
+        f"SELECT DISTINCT m.user_id FROM {TeamMembership._meta.db_table} m "  # noqa: S608
         f"JOIN {users} u ON u.id = m.user_id WHERE u.is_active = %s AND {members}"
     )
     return teams, team_params, people, [True, *member_params]
@@ -162,10 +163,15 @@ FROM {team_day} WHERE day >= %s AND day <= %s AND {teams}
 GROUP BY team_id
 UNION ALL
 SELECT 'sharers', NULL, NULL, NULL,
-       COUNT(DISTINCT CASE WHEN shared_on >= %s THEN user_id END),
-       COUNT(DISTINCT CASE WHEN shared_on < %s THEN user_id END), 0, 0, 0, NULL, NULL,
-       {no_titles}
-FROM {facts} WHERE shared_on >= %s AND shared_on <= %s AND user_id IN ({people})
+       SUM(CASE WHEN EXISTS (
+           SELECT 1 FROM {facts} f
+           WHERE f.user_id = p.user_id AND f.shared_on >= %s AND f.shared_on <= %s
+       ) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN EXISTS (
+           SELECT 1 FROM {facts} f
+           WHERE f.user_id = p.user_id AND f.shared_on >= %s AND f.shared_on <= %s
+       ) THEN 1 ELSE 0 END), 0, 0, 0, NULL, NULL, {no_titles}
+FROM ({people}) p
 UNION ALL
 SELECT 'content', NULL, NULL, top.item_id, {top_figures}, {titles}
 FROM (
@@ -232,7 +238,7 @@ def _figure_query(scope: Scope, period: Period) -> list[tuple]:
     params = [
         *(previous.start, period.end, *team_params),
         *(period.start, period.end, *team_params),
-        *(period.start, period.start, previous.start, period.end, *people_params),
+        *(period.start, period.end, previous.start, previous.end, *people_params),
         *(period.start, period.end, *team_params, TOP_CONTENT),
     ]
     with connection.cursor() as cursor:
