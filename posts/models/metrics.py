@@ -80,6 +80,17 @@ class ShareDay(models.Model):
         return f"{self.share_id} {self.day}"
 
 
+FIGURE_COLUMNS = (
+    "shares_posted",
+    "shares_intent",
+    "potential_reach",
+    "clicks",
+    "unique_visitors",
+    "engagement",
+    "impressions",
+)
+
+
 class _DailyFigures(models.Model):
     """The figures every aggregate rollup row carries."""
 
@@ -121,7 +132,15 @@ class TeamNetworkDay(_DailyFigures):
                 name="posts_teamnetworkday_unique_no_team",
             ),
         ]
-        indexes = [models.Index(fields=["day", "team"])]
+        indexes = [
+            models.Index(fields=["day", "team"]),
+            # A manager's teams over a period: the dashboard reads only this index.
+            models.Index(
+                fields=["team", "day"],
+                include=["network", *FIGURE_COLUMNS],
+                name="posts_teamday_team_cover",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team_id} {self.network} {self.day}"
@@ -142,7 +161,13 @@ class PersonDay(_DailyFigures):
         constraints = [
             models.UniqueConstraint(fields=["user", "day"], name="posts_personday_unique"),
         ]
-        indexes = [models.Index(fields=["day"])]
+        indexes = [
+            models.Index(fields=["day"]),
+            # The opted-in people of a dashboard over a period: read from this index alone.
+            models.Index(
+                fields=["user", "day"], include=FIGURE_COLUMNS, name="posts_personday_user_cover"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}"
@@ -171,7 +196,15 @@ class ContentTeamDay(_DailyFigures):
                 name="posts_contentteamday_unique_no_team",
             ),
         ]
-        indexes = [models.Index(fields=["day", "team"])]
+        indexes = [
+            models.Index(fields=["day", "team"]),
+            # Top content of a manager's teams over a period: read from this index alone.
+            models.Index(
+                fields=["team", "day"],
+                include=["item", *FIGURE_COLUMNS],
+                name="posts_contentday_team_cover",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.team_id} {self.day}"

@@ -89,3 +89,32 @@ def test_query_count_of_every_metrics_page_does_not_grow_with_teams_shares_and_c
     large = _counts(client, {"manager": manager, "admin": admin, "employee": employee})
 
     assert large == small
+
+
+def _more_pages(world) -> list[tuple[str, str]]:
+    manager, _admin, _employee = world
+    root = manager.memberships.get(is_manager=True).team
+    opted_in = LeaderboardOptIn.objects.filter(user__memberships__team=root).first().user
+    return [
+        ("manager", f"/metrics/?team={root.pk}"),
+        ("manager", f"/metrics/people/{opted_in.pk}/"),
+        *(("manager", f"/metrics/export/{t}.csv") for t in ("summary", "weeks", "networks")),
+        *(("manager", f"/metrics/export/{t}.csv") for t in ("content", "people")),
+        ("admin", "/metrics/?period=7"),
+        ("admin", "/metrics/export/shares.csv"),
+        *(("employee", f"/metrics/me/export/{t}.csv") for t in ("summary", "weeks", "shares")),
+        ("employee", "/metrics/definitions/"),
+        ("employee", "/metrics/leaderboard/opt-in/"),
+    ]
+
+
+def test_query_count_of_team_person_and_export_pages_does_not_grow(client):
+    world = _world(sub_teams=1, shares_per_person=1)
+    users = dict(zip(("manager", "admin", "employee"), world, strict=True))
+    small = [_count(client, users[who], path) for who, path in _more_pages(world)]
+
+    world = _world(sub_teams=8, shares_per_person=4)
+    users = dict(zip(("manager", "admin", "employee"), world, strict=True))
+    large = [_count(client, users[who], path) for who, path in _more_pages(world)]
+
+    assert large == small

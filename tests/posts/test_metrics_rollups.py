@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from celery import current_app
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.services import user_deactivate
 from posts.models import (
@@ -17,7 +18,8 @@ from posts.models import (
     ShareStatus,
     TeamNetworkDay,
 )
-from posts.services.metrics import _engagement_by_day, metrics_rebuild
+from posts.services.metrics import metrics_rebuild
+from posts.services.metrics.share_days import engagement_by_day
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.posts.factories import (
     BROWSER_UA,
@@ -359,7 +361,7 @@ def test_engagement_growth_per_day_from_cumulative_readings():
         R(DAY + dt.timedelta(days=2), 9, 9, None),
     ]
 
-    assert dict(_engagement_by_day(readings)) == {
+    assert dict(engagement_by_day(readings)) == {
         DAY: [5, None],
         DAY + dt.timedelta(days=2): [4, None],
     }
@@ -401,7 +403,7 @@ def test_rollup_counts_completed_modules_for_points(team_with_people, first_run)
     if not first_run:
         rollup()
     module = Module.objects.create(title="Basics", is_published=True)
-    Completion.objects.create(user=ann, module=module, completed_at=at(today()))
+    Completion.objects.create(user=ann, module=module, completed_at=timezone.now())
 
     rollup()
 
@@ -411,9 +413,11 @@ def test_rollup_counts_completed_modules_for_points(team_with_people, first_run)
 def test_rollup_counts_approved_suggestions_and_acknowledgements(team_with_people):
     _team, (ann, *_rest) = team_with_people
     rollup()
-    ContentItemFactory(suggested_by=ann, approved_at=at(today()))
+    ContentItemFactory(suggested_by=ann, approved_at=timezone.now())
     version = GuidelineVersion.objects.create(number=1, body_en="Be kind.", change_summary="First")
-    GuidelineAcknowledgement.objects.create(user=ann, version=version, acknowledged_at=at(today()))
+    GuidelineAcknowledgement.objects.create(
+        user=ann, version=version, acknowledged_at=timezone.now()
+    )
 
     rollup()
 
