@@ -29,7 +29,8 @@ from accounts.notifications.rows import TEST_SUBJECT, in_language_of
 
 logger = logging.getLogger(__name__)
 
-EMAIL_BATCH_SIZE = 200
+# One task, one mail connection and a fixed number of queries per batch.
+EMAIL_BATCH_SIZE = 500
 MAX_EMAIL_ATTEMPTS = 5
 
 
