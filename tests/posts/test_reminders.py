@@ -556,3 +556,16 @@ def test_a_comment_stays_in_the_app_unless_email_is_turned_on(personas):
     comment_services.comment_create(item=news, by=personas.employee, body="How did it go?")
     note = Notification.objects.get(recipient=personas.manager_a)
     assert (note.in_app, note.email_state) == (True, Notification.EmailState.NONE)
+
+
+def test_a_reply_reaches_everyone_who_commented_in_the_thread(personas):
+    news = item(created_by=personas.manager_a)
+    comment_services.comment_create(item=news, by=personas.employee, body="How did it go?")
+    comment_services.comment_create(item=news, by=personas.employee_b, body="Well!")
+
+    replies = Notification.objects.filter(kind=NotificationKind.THREAD_REPLY)
+    assert sorted(replies.values_list("recipient__email", flat=True)) == [
+        personas.employee.email,  # took part before: hears of the reply
+        personas.manager_a.email,
+        personas.manager_a.email,
+    ]
