@@ -47,7 +47,7 @@ from posts.reminders.base import (
     shared_by,
     teams_of,
 )
-from posts.reminders.share_links import share_link_url
+from posts.reminders.share_links import share_link_signer, share_link_url
 
 
 def digest_slot(
@@ -263,22 +263,40 @@ class _Card:
 
 
 def _card(item: ContentItem, *, network: str, language: str, item_url: str) -> _Card:
-    """An item's card in the digest (HTML and text) for readers of ``language`` on ``network``:
-    thousands of digests hold the same few hundred cards, so each is rendered once."""
+    """An item's card in the digest for readers of ``language`` on ``network``."""
     caption = _caption_for(list(item.captions.all()), network=network, language=language)
     with translation.override(language):
+        title, summary = item.display_title, item.summary
+    html, text = _card_render(language, network, item.featured, title, summary, caption, item_url)
+    return _Card(caption=caption, html=html, text=text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _card_render(
+    language: str,
+    network: str,
+    featured: bool,
+    title: str,
+    summary: str,
+    caption: str,
+    item_url: str,
+) -> tuple[str, str]:
+    """A card's HTML and text. Thousands of digests hold the same few hundred cards, so each
+    is rendered once per worker; the key is everything shown, so an edited item is a new
+    card, never a stale one."""
+    with translation.override(language):
         context = {
-            "featured": item.featured,
-            "title": item.display_title,
-            "summary": Truncator(item.summary).chars(300),
+            "featured": featured,
+            "title": title,
+            "summary": Truncator(summary).chars(300),
             "caption": Truncator(caption).chars(280),
             "item_url": item_url,
             "share_url": _SHARE_URL_MARK,
-            "network_label": Network(network).label,
+            "network_label": str(Network(network).label),
         }
         html = render_to_string("posts/email/digest_entry.html", context)
         text = render_to_string("posts/email/digest_entry.txt", context)
-    return _Card(caption=caption, html=html, text=text)
+    return html, text
 
 
 def digest_email_contexts(rows: list[Notification]) -> list[dict]:
@@ -294,6 +312,7 @@ def digest_email_contexts(rows: list[Notification]) -> list[dict]:
     item_urls = {pk: absolute_url(reverse("posts:item_detail", args=[pk])) for pk in items}
     feed_url = absolute_url(_feed_path())
     cards: dict[tuple[int, str, str], _Card] = {}
+    signer = share_link_signer()
     contexts = []
     for row in rows:
         network = networks.get(row.recipient_id, Network.LINKEDIN)
@@ -308,7 +327,9 @@ def digest_email_contexts(rows: list[Notification]) -> list[dict]:
                 card = cards[key] = _card(
                     items[pk], network=network, language=language, item_url=item_urls[pk]
                 )
-            share_url = share_link_url(user_id=row.recipient_id, item_id=pk, network=network)
+            share_url = share_link_url(
+                user_id=row.recipient_id, item_id=pk, network=network, signer=signer
+            )
             entries.append(
                 DigestEntry(
                     item_id=pk,
