@@ -10,12 +10,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Connection, Notification, NotificationKind, User
 from accounts.notifications import (
+    PreviewLine,
     ReminderSource,
     draft_for,
     in_language_of,
@@ -27,6 +30,7 @@ from accounts.selectors import connections_expiring
 from ambassador.networks import Network
 
 CONNECTION_WARN_DAYS = (12, 5)
+PREVIEW_AHEAD = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -157,8 +161,35 @@ def _connections_collect(*, now: dt.datetime) -> int:
     return connection_reminders_create(due=connections_due(now=now), now=now)
 
 
+def connections_preview(*, now: dt.datetime) -> list[PreviewLine]:
+    """The admins' preview: warnings falling due in the next day, and to how many people
+    (one query per warning)."""
+    lines = []
+    for days in CONNECTION_WARN_DAYS:
+        start = now + dt.timedelta(days=days)
+        found = connections_expiring(start=start, end=start + PREVIEW_AHEAD).aggregate(
+            people=Count("user", distinct=True), first=Min("expires_at")
+        )
+        if found["people"]:
+            lines.append(
+                PreviewLine(
+                    kind=NotificationKind.CONNECTION,
+                    when=found["first"] - dt.timedelta(days=days),
+                    people=found["people"],
+                    note=ngettext(
+                        "A connection expires in %(days)d day",
+                        "Connections expire in %(days)d days",
+                        days,
+                    )
+                    % {"days": days},
+                )
+            )
+    return lines
+
+
 CONNECTION_SOURCE = ReminderSource(
     name="accounts.connections",
     kinds=(NotificationKind.CONNECTION,),
     collect=_connections_collect,
+    preview=connections_preview,
 )

@@ -569,3 +569,39 @@ def test_a_reply_reaches_everyone_who_commented_in_the_thread(personas):
         personas.manager_a.email,
         personas.manager_a.email,
     ]
+
+
+def test_featured_announcement_keeps_quiet_hours_and_preferences(curator):
+    by_email = person(time_zone="Europe/Oslo")
+    NotificationPreference.objects.create(
+        user=by_email,
+        kind=NotificationKind.FEATURED,
+        channel=NotificationChannel.EMAIL,
+        enabled=True,
+    )
+    in_app_only = person(time_zone="America/New_York")
+    switched_off = person()
+    NotificationPreference.objects.create(
+        user=switched_off,
+        kind=NotificationKind.FEATURED,
+        channel=NotificationChannel.IN_APP,
+        enabled=False,
+    )
+    featured = item(featured=True, target_everyone=True, title="Big news")
+    night = at(2025, 6, 3, 23)  # 23:00 in Oslo, 17:00 in New York
+    announcement = reminders.featured_announce_request(item=featured, by=curator)
+    announcement.requested_at = night - dt.timedelta(minutes=1)
+    announcement.save(update_fields=["requested_at"])
+
+    reminders.featured_collect(now=night)
+
+    rows = Notification.objects.filter(kind=NotificationKind.FEATURED)
+    assert set(rows.values_list("recipient", flat=True)) == {
+        by_email.pk,
+        in_app_only.pk,
+        curator.pk,
+    }
+    emailed = rows.get(recipient=by_email)
+    assert (emailed.in_app, emailed.email_state) == (True, Notification.EmailState.PENDING)
+    assert emailed.email_due_at == at(2025, 6, 4, 7)  # the Oslo morning
+    assert rows.get(recipient=in_app_only).email_state == Notification.EmailState.NONE

@@ -275,3 +275,27 @@ def test_marked_reconnect_needed_again_after_reconnecting_is_a_new_notification(
     connection_mark_reconnect(connection_id=connection.pk, reason="401")
 
     assert rows(user).count() == 2
+
+
+def test_preview_tells_admins_the_warnings_of_the_next_day():
+    now = EXPIRES - dt.timedelta(days=12, hours=6)  # the 12-day warning is due in 6 hours
+    linkedin(UserFactory())
+    linkedin(UserFactory(), expires_at=now + dt.timedelta(days=5, hours=2))
+    linkedin(UserFactory(), expires_at=now + dt.timedelta(days=30))
+
+    lines = reminders.connections_preview(now=now)
+
+    assert [(line.when, line.people, line.note) for line in lines] == [
+        (EXPIRES - dt.timedelta(days=12), 1, "Connections expire in 12 days"),
+        (now + dt.timedelta(hours=2), 1, "Connections expire in 5 days"),
+    ]
+
+
+def test_reminders_page_shows_the_connection_warnings_to_come(client, personas):
+    linkedin(personas.employee, expires_at=timezone.now() + dt.timedelta(days=12, hours=3))
+    client.force_login(personas.admin)
+
+    response = client.get(reverse("accounts:reminders"))
+
+    assert response.status_code == 200
+    assert "Connections expire in 12 days" in response.content.decode()
