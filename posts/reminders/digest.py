@@ -342,15 +342,20 @@ def digest_email_contexts(rows: list[Notification]) -> list[dict]:
             )
         contexts.append(
             {
-                "entries": entries,
-                "network_label": Network(network).label,
+                "has_entries": bool(entries),
+                "entries_html": mark_safe("".join(entry.html for entry in entries)),  # noqa: S308 — cards we rendered
+                "entries_text": "".join(f"\n{entry.text}" for entry in entries),
                 "feed_url": feed_url,
             }
         )
     return contexts
 
 
-DIGEST_EMAIL = EmailTemplate("posts/email/digest", context=digest_email_contexts)
+DIGEST_EMAIL = EmailTemplate(
+    "posts/email/digest",
+    context=digest_email_contexts,
+    blanks=("title", "unsubscribe_url", "entries_html", "entries_text"),
+)
 
 
 def digest_sample(*, user: User, now: dt.datetime) -> Draft:
