@@ -605,3 +605,29 @@ def test_featured_announcement_keeps_quiet_hours_and_preferences(curator):
     assert (emailed.in_app, emailed.email_state) == (True, Notification.EmailState.PENDING)
     assert emailed.email_due_at == at(2025, 6, 4, 7)  # the Oslo morning
     assert rows.get(recipient=in_app_only).email_state == Notification.EmailState.NONE
+
+
+def test_digest_emails_of_one_batch_each_carry_their_own_person_and_language():
+    people = [person(language=language) for language in ("en", "nb", "en")]
+    news = item(title="Our new office")
+    CaptionFactory(item=news, network=Network.LINKEDIN, language="en", text="Come <visit>!")
+    reminders.digest_collect(now=MONDAY)
+    send_all(MONDAY)
+
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert len(by_recipient) == 3
+    for someone in people:
+        message = by_recipient[someone.email]
+        html = message.alternatives[0].content
+        unsubscribe = notifications.unsubscribe_url(
+            user_id=someone.pk, kind=NotificationKind.DIGEST
+        )
+        assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+        assert unsubscribe in message.body
+        assert unsubscribe in html
+        token = re.search(r"/library/from-digest/([^/\s]+)/", message.body).group(1)
+        assert reminders.share_link_read(token=token).user_id == someone.pk
+        assert f"/library/from-digest/{token}/" in html
+        assert "Come &lt;visit&gt;!" in html
+    assert "Notification settings" in by_recipient[people[0].email].body
+    assert "Varslingsinnstillinger" in by_recipient[people[1].email].body
