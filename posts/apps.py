@@ -18,6 +18,7 @@ class PostsConfig(AppConfig):
             reminders.NUDGE_SOURCE,
             reminders.FEATURED_SOURCE,
             reminders.TEAM_SUMMARY_SOURCE,
+            reminders.SCHEDULED_POST_SOURCE,
         ):
             notifications.register_source(source)
         notifications.register_email(NotificationKind.DIGEST, reminders.DIGEST_EMAIL)

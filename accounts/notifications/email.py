@@ -15,10 +15,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
 from accounts.models import Notification, NotificationPreference
@@ -29,7 +30,8 @@ from accounts.notifications.rows import TEST_SUBJECT, in_language_of
 
 logger = logging.getLogger(__name__)
 
-EMAIL_BATCH_SIZE = 200
+# One task, one mail connection and a fixed number of queries per batch.
+EMAIL_BATCH_SIZE = 500
 MAX_EMAIL_ATTEMPTS = 5
 
 
@@ -105,19 +107,21 @@ def _emails_claim(*, ids: list[int], now: dt.datetime) -> list[int]:
     return claimed
 
 
-def _email_opt_outs(rows: list[Notification]) -> set[tuple[int, str]]:
-    """(person, kind) pairs whose email is off now: a change since the row was made wins."""
-    recipients = {row.recipient_id for row in rows}
-    kinds = {row.kind for row in rows}
-    prefs = NotificationPreference.objects.filter(
-        user_id__in=recipients, kind__in=kinds, channel=Email
-    ).values_list("user_id", "kind", "enabled")
-    explicit = {(user_id, kind): enabled for user_id, kind, enabled in prefs}
-    return {
-        (row.recipient_id, row.kind)
-        for row in rows
-        if not explicit.get((row.recipient_id, row.kind), channel_default(row.kind, Email))
-    }
+def _with_email_choice(rows: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Annotate each row with its person's own choice for email of its kind (None: the
+    default), read when sending: a change since the row was made wins."""
+    choice = NotificationPreference.objects.filter(
+        user=OuterRef("recipient_id"), kind=OuterRef("kind"), channel=Email
+    )
+    return rows.annotate(email_choice=Subquery(choice.values("enabled")[:1]))
+
+
+def _email_off(row: Notification) -> bool:
+    if row.subject == TEST_SUBJECT:  # an admin's test goes out whatever they chose
+        return False
+    if row.email_choice is None:
+        return not channel_default(row.kind, Email)
+    return not row.email_choice
 
 
 @functools.cache
@@ -146,16 +150,58 @@ def email_contexts(rows: list[Notification]) -> list[tuple[EmailTemplate, dict[s
     return result
 
 
+# Unique words no template prints on its own; escaping leaves them as they are.
+def _blank_mark(name: str) -> str:
+    return f"ambassador-blank-{name}-3e9d1f"
+
+
+def _render_pair(
+    template: EmailTemplate, full: dict[str, Any], layouts: dict | None
+) -> tuple[str, str]:
+    """The text and HTML bodies. A template with blanks is rendered once per batch for
+    each set of its other values (``layouts``), and each row's blanks are filled in."""
+    if not template.blanks or layouts is None:
+        return (
+            render_to_string(f"{template.template}.txt", full),
+            render_to_string(f"{template.template}.html", full),
+        )
+    fixed = {
+        key: value
+        for key, value in full.items()
+        if key not in template.blanks and key not in ("notification", "recipient")
+    }
+    key = (template.template, translation.get_language(), tuple(sorted(fixed.items())))
+    layout = layouts.get(key)
+    if layout is None:
+        marked = {**fixed, **{name: _blank_mark(name) for name in template.blanks}}
+        layout = layouts[key] = (
+            render_to_string(f"{template.template}.txt", marked),
+            render_to_string(f"{template.template}.html", marked),
+        )
+    text, html = layout
+    for name in template.blanks:
+        value = full.get(name, "")
+        text = text.replace(_blank_mark(name), str(value))
+        html = html.replace(_blank_mark(name), conditional_escape(value))
+    return text, html
+
+
 def email_render(
-    row: Notification, *, template: EmailTemplate, context: dict[str, Any]
+    row: Notification,
+    *,
+    template: EmailTemplate,
+    context: dict[str, Any],
+    layouts: dict | None = None,
 ) -> EmailMultiAlternatives:
-    """The email of one row, in its recipient's language, every link absolute."""
+    """The email of one row, in its recipient's language, every link absolute. Rows of one
+    batch share ``layouts`` (see ``EmailTemplate.blanks``)."""
     recipient = row.recipient
     with in_language_of(recipient):
         unsubscribe = unsubscribe_url(user_id=recipient.pk, kind=row.kind)
         full = {
             "notification": row,
             "recipient": recipient,
+            "title": row.title,
             "kind_label": kind_label(row.kind),
             "site_url": settings.SITE_URL,
             "action_url": absolute_url(row.url),
@@ -167,8 +213,7 @@ def email_render(
         subject = " ".join(row.title.split())
         if full["is_test"]:
             subject = _("[Test] %(subject)s") % {"subject": subject}
-        text = render_to_string(f"{template.template}.txt", full)
-        html = render_to_string(f"{template.template}.html", full)
+        text, html = _render_pair(template, full, layouts)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -266,23 +311,26 @@ def emails_send(*, notification_ids: list[int], now: dt.datetime | None = None) 
     if not claimed:
         return result
     rows = list(
-        Notification.objects.filter(pk__in=claimed).select_related("recipient").order_by("pk")
+        _with_email_choice(Notification.objects.filter(pk__in=claimed))
+        .select_related("recipient")
+        .order_by("pk")
     )
-    opted_out = _email_opt_outs([row for row in rows if row.subject != TEST_SUBJECT])
     to_send: list[Notification] = []
     for row in rows:
         if not row.recipient.is_active or not row.recipient.email:
             result.skipped.append(row.pk)
         elif row.email_expires_at is not None and row.email_expires_at <= now:
             result.dropped.append(row.pk)
-        elif (row.recipient_id, row.kind) in opted_out:
+        elif _email_off(row):
             result.skipped.append(row.pk)
         else:
             to_send.append(row)
     pairs = []
+    layouts: dict = {}
     for row, (template, context) in zip(to_send, email_contexts(to_send), strict=True):
         try:
-            pairs.append((row, email_render(row, template=template, context=context)))
+            message = email_render(row, template=template, context=context, layouts=layouts)
+            pairs.append((row, message))
         except Exception as exc:  # a broken template fails its row, never the batch
             logger.exception("Rendering notification %s failed", row.pk)
             result.failed[f"Could not be rendered: {type(exc).__name__}"].append(row.pk)

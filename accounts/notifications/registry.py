@@ -46,6 +46,12 @@ SampleMaker = Callable[..., Draft]
 class EmailTemplate:
     template: str  # without extension: <template>.html and <template>.txt
     context: EmailRenderer | None = None
+    # Context values the template only prints, never tests, filters or loops over. With
+    # them named, a batch renders the template once for every other value it holds (the
+    # language, the kind, whether it is a test, ...) and puts each row's values in: a
+    # digest run renders its layout a few times instead of ten thousand. The template may
+    # then use neither ``notification`` nor ``recipient``.
+    blanks: tuple[str, ...] = ()
 
 
 _sources: dict[str, ReminderSource] = {}

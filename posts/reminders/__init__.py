@@ -1,8 +1,10 @@
-"""What the library has to say: the weekly digest, gentle nudges, new featured items and
-the team channels' weekly summary — and the digest's two-click share links.
+"""What the library has to say: the weekly digest, gentle nudges, new featured items, the
+team channels' weekly summary, posts published or failed — and the digest's two-click
+share links.
 
-One module per entity: ``digest``, ``share_links``, ``nudges``, ``featured`` and
-``team_summary``; ``base`` holds what they all read (the live items and their audience).
+One module per entity: ``digest``, ``share_links``, ``nudges``, ``featured``,
+``team_summary`` and ``scheduled``; ``base`` holds what they all read (the live items and
+their audience).
 Sources are registered in ``PostsConfig.ready`` and run by the accounts tick. People are
 found by selectors and handled in batches of ``BATCH``: each batch costs the same few
 queries whatever its size, and the library itself is read once per run.
@@ -45,6 +47,11 @@ from posts.reminders.nudges import (
     NUDGE_SOURCE,
     nudge_candidates,
     nudge_collect,
+)
+from posts.reminders.scheduled import (
+    SCHEDULED_POST_SOURCE,
+    publish_outcomes,
+    publish_outcomes_collect,
 )
 from posts.reminders.share_links import (
     SHARE_LINK_SALT,
@@ -91,6 +98,9 @@ __all__ = [
     "nudge_candidates",
     "nudge_collect",
     "NUDGE_SOURCE",
+    "publish_outcomes",
+    "publish_outcomes_collect",
+    "SCHEDULED_POST_SOURCE",
     "SHARE_LINK_SALT",
     "share_link_token",
     "ShareLink",

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
@@ -112,6 +113,36 @@ def items_for(
         if len(chosen) >= limit:
             break
     return chosen
+
+
+class ItemChooser:
+    """``items_for`` for thousands of people: the items a set of teams may see since a date
+    are worked out once, and each person's shares are left out of that short list."""
+
+    def __init__(self, items: list[LiveItem]):
+        self.items = items
+        self.item_ids = [item.pk for item in items]
+        self._eligible: dict[tuple[frozenset[int], dt.datetime | None], list[LiveItem]] = {}
+
+    def choose(
+        self,
+        *,
+        audience: Set[int],
+        since: dt.datetime | None,
+        shared: set[int],
+        limit: int = DIGEST_MAX_ITEMS,
+    ) -> list[LiveItem]:
+        key = (frozenset(audience), since)
+        eligible = self._eligible.get(key)
+        if eligible is None:
+            eligible = self._eligible[key] = items_for(
+                items=self.items,
+                audience=audience,
+                since=since,
+                shared=set(),
+                limit=len(self.items),
+            )
+        return list(islice((item for item in eligible if item.pk not in shared), limit))
 
 
 def people_batches(people: QuerySet[User]) -> Iterator[list[User]]:

@@ -4,13 +4,18 @@ holds, and its email with two-click share links."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -34,6 +39,7 @@ from ambassador.networks import Network
 from posts.models import Caption, ContentItem
 from posts.reminders.base import (
     DIGEST_MAX_ITEMS,
+    ItemChooser,
     LiveItem,
     items_for,
     live_items,
@@ -41,7 +47,7 @@ from posts.reminders.base import (
     shared_by,
     teams_of,
 )
-from posts.reminders.share_links import share_link_url
+from posts.reminders.share_links import share_link_signer, share_link_url
 
 
 def digest_slot(
@@ -117,6 +123,11 @@ def _digest_title(count: int) -> str:
     ) % {"count": count}
 
 
+@functools.cache
+def _feed_path() -> str:
+    return reverse("posts:feed")
+
+
 def digest_draft(
     person: User, *, chosen: list[LiveItem], slot: dt.datetime, now: dt.datetime
 ) -> Draft:
@@ -136,7 +147,7 @@ def digest_draft(
         period=period,
         title=title,
         body=body,
-        url=reverse("posts:feed"),
+        url=_feed_path(),
         data={"items": [item.pk for item in chosen]},
         expires_at=expires,
         now=now,
@@ -147,7 +158,7 @@ def digest_collect(*, now: dt.datetime) -> int:
     """Decide this week's digest for everyone due, time zone by time zone."""
     schedule = reminder_schedule()
     zones = list(User.objects.active().order_by().values_list("time_zone", flat=True).distinct())
-    items: list[LiveItem] | None = None
+    chooser: ItemChooser | None = None
     tree: TeamTree | None = None
     offered = 0
     for time_zone in zones:
@@ -155,16 +166,15 @@ def digest_collect(*, now: dt.datetime) -> int:
             now=now, time_zone=time_zone, weekday=schedule.digest_weekday, at=schedule.digest_time
         )
         for batch in people_batches(digest_candidates(time_zone=time_zone, slot=slot)):
-            if items is None:
-                items, tree = live_items(now=now), TeamTree.load()
+            if chooser is None:
+                chooser, tree = ItemChooser(live_items(now=now)), TeamTree.load()
             ids = [person.pk for person in batch]
             teams = teams_of(ids)
-            shared = shared_by(ids, [item.pk for item in items])
+            shared = shared_by(ids, chooser.item_ids)
             drafts = [
                 digest_draft(
                     person,
-                    chosen=items_for(
-                        items=items,
+                    chosen=chooser.choose(
                         audience=tree.ancestors(teams.get(person.pk, set())),
                         since=_digest_since(person, slot),
                         shared=shared.get(person.pk, set()),
@@ -232,10 +242,61 @@ def _caption_for(captions: list[Caption], *, network: str, language: str) -> str
 
 @dataclass(frozen=True)
 class DigestEntry:
-    item: ContentItem
+    item_id: int
     caption: str
     item_url: str
     share_url: str
+    html: str  # the item's card, ready to place in the email
+    text: str
+
+
+# Stands for the share link in a card rendered once for everyone with the same network and
+# language; each person's own signed link replaces it.
+_SHARE_URL_MARK = "digest-share-url-4b1f9c"
+
+
+@dataclass(frozen=True)
+class _Card:
+    caption: str
+    html: str
+    text: str
+
+
+def _card(item: ContentItem, *, network: str, language: str, item_url: str) -> _Card:
+    """An item's card in the digest for readers of ``language`` on ``network``."""
+    caption = _caption_for(list(item.captions.all()), network=network, language=language)
+    with translation.override(language):
+        title, summary = item.display_title, item.summary
+    html, text = _card_render(language, network, item.featured, title, summary, caption, item_url)
+    return _Card(caption=caption, html=html, text=text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _card_render(
+    language: str,
+    network: str,
+    featured: bool,
+    title: str,
+    summary: str,
+    caption: str,
+    item_url: str,
+) -> tuple[str, str]:
+    """A card's HTML and text. Thousands of digests hold the same few hundred cards, so each
+    is rendered once per worker; the key is everything shown, so an edited item is a new
+    card, never a stale one."""
+    with translation.override(language):
+        context = {
+            "featured": featured,
+            "title": title,
+            "summary": Truncator(summary).chars(300),
+            "caption": Truncator(caption).chars(280),
+            "item_url": item_url,
+            "share_url": _SHARE_URL_MARK,
+            "network_label": str(Network(network).label),
+        }
+        html = render_to_string("posts/email/digest_entry.html", context)
+        text = render_to_string("posts/email/digest_entry.txt", context)
+    return html, text
 
 
 def digest_email_contexts(rows: list[Notification]) -> list[dict]:
@@ -249,34 +310,52 @@ def digest_email_contexts(rows: list[Notification]) -> list[dict]:
     }
     networks = primary_networks(list({row.recipient_id for row in rows}))
     item_urls = {pk: absolute_url(reverse("posts:item_detail", args=[pk])) for pk in items}
-    feed_url = absolute_url(reverse("posts:feed"))
+    feed_url = absolute_url(_feed_path())
+    cards: dict[tuple[int, str, str], _Card] = {}
+    signer = share_link_signer()
     contexts = []
     for row in rows:
         network = networks.get(row.recipient_id, Network.LINKEDIN)
         language = row.recipient.language or settings.LANGUAGE_CODE
-        entries = [
-            DigestEntry(
-                item=items[pk],
-                caption=_caption_for(
-                    list(items[pk].captions.all()), network=network, language=language
-                ),
-                item_url=item_urls[pk],
-                share_url=share_link_url(user_id=row.recipient_id, item_id=pk, network=network),
+        entries = []
+        for pk in row.data.get("items", []):
+            if pk not in items:
+                continue
+            key = (pk, network, language)
+            card = cards.get(key)
+            if card is None:
+                card = cards[key] = _card(
+                    items[pk], network=network, language=language, item_url=item_urls[pk]
+                )
+            share_url = share_link_url(
+                user_id=row.recipient_id, item_id=pk, network=network, signer=signer
             )
-            for pk in row.data.get("items", [])
-            if pk in items
-        ]
+            entries.append(
+                DigestEntry(
+                    item_id=pk,
+                    caption=card.caption,
+                    item_url=item_urls[pk],
+                    share_url=share_url,
+                    html=mark_safe(card.html.replace(_SHARE_URL_MARK, escape(share_url))),  # noqa: S308 — a card we rendered, the link escaped
+                    text=card.text.replace(_SHARE_URL_MARK, share_url),
+                )
+            )
         contexts.append(
             {
-                "entries": entries,
-                "network_label": Network(network).label,
+                "has_entries": bool(entries),
+                "entries_html": mark_safe("".join(entry.html for entry in entries)),  # noqa: S308 — cards we rendered
+                "entries_text": "".join(f"\n{entry.text}" for entry in entries),
                 "feed_url": feed_url,
             }
         )
     return contexts
 
 
-DIGEST_EMAIL = EmailTemplate("posts/email/digest", context=digest_email_contexts)
+DIGEST_EMAIL = EmailTemplate(
+    "posts/email/digest",
+    context=digest_email_contexts,
+    blanks=("title", "unsubscribe_url", "entries_html", "entries_text"),
+)
 
 
 def digest_sample(*, user: User, now: dt.datetime) -> Draft:

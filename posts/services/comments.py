@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,13 +35,17 @@ def comment_recipients(*, item: ContentItem, by: User) -> list[User]:
     - the curator who approved it (``approved_by``);
     - the suggester, as its author (``suggested_by``);
     - for an item with neither creator nor approver (imported from a trusted feed), the
-      admin who added the feed.
+      admin who added the feed;
+    - everyone who commented in the thread before (a reply).
 
     Never the commenter themself, nobody twice, nobody deactivated.
     """
     people = [item.created_by, item.approved_by, item.suggested_by]
     if item.created_by_id is None and item.approved_by_id is None and item.feed_id:
         people.append(item.feed.created_by)
+    people += User.objects.filter(
+        Exists(Comment.objects.visible().filter(item=item, author=OuterRef("pk")))
+    ).order_by("pk")
     recipients: dict[int, User] = {}
     for person in people:
         if person is not None and person.pk != by.pk and person.is_active:

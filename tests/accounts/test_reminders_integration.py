@@ -4,7 +4,9 @@
   starts: each reminder is sent once, late rather than lost; a digest whose week passed is
   dropped; a second start of beat sends nothing again;
 - two beats (and two workers) running at once: still once;
-- the broker is flushed after the tick handed the emails over: nothing is lost.
+- the broker is flushed after the tick handed the emails over: nothing is lost;
+- a LinkedIn grant about to expire and a connection marked "reconnect needed": each told
+  once, by a worker and two beats.
 
 The tick runs every second here (``NOTIFICATIONS_TICK_SECONDS``), and a handed-over row
 that nobody claimed is handed over again after 3 seconds (``NOTIFICATIONS_REQUEUE_SECONDS``).
@@ -28,7 +30,9 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts import webhooks
+from accounts.connections.services import connection_mark_reconnect
 from accounts.models import (
+    Connection,
     Notification,
     NotificationKind,
     NotificationSetting,
@@ -37,6 +41,7 @@ from accounts.models import (
 )
 from accounts.tasks import notifications_tick
 from ambassador.celery import app
+from ambassador.networks import Network
 from tests.factories import TeamFactory, UserFactory
 from tests.fakes.slack import FakeSlack
 from tests.posts.factories import ContentItemFactory
@@ -258,4 +263,38 @@ def test_a_flushed_broker_loses_nothing(celery):
     celery.stop_all()
     sent = celery.sent()
     assert len(sent) == expected
+    assert set(sent.values()) == {1}
+
+
+def test_connection_expiring_and_broken_are_each_sent_once(celery):
+    now = timezone.now()
+    oslo, new_york = (UserFactory(time_zone=tz) for tz in ("Europe/Oslo", "America/New_York"))
+    for person in (oslo, new_york):
+        NotificationSetting.objects.create(
+            user=person, quiet_hours_start=None, quiet_hours_end=None
+        )
+    # The 5-day warning fell due while nothing ran (the 12-day one is not sent late).
+    Connection.objects.create(
+        user=oslo, network=Network.LINKEDIN, remote_id="a", expires_at=now + dt.timedelta(days=4)
+    )
+    broken = Connection.objects.create(
+        user=new_york,
+        network=Network.LINKEDIN,
+        remote_id="b",
+        expires_at=now + dt.timedelta(days=40),
+    )
+    assert connection_mark_reconnect(connection_id=broken.pk, reason="invalid_grant")
+    rows = Notification.objects.filter(kind=NotificationKind.CONNECTION)
+    celery.worker()
+    celery.beat()
+    celery.beat()
+    assert wait_for(lambda: rows.count() == 2 and not rows.exclude(email_state="SENT").exists()), (
+        celery.logs()
+    )
+    time.sleep(4)  # more ticks of both beats: nothing new
+    celery.stop_all()
+    assert rows.get(recipient=oslo).period == f"expiry-5d-{now + dt.timedelta(days=4):%Y%m%d}"
+    assert rows.get(recipient=new_york).period.startswith("reconnect-")
+    sent = celery.sent()
+    assert sorted(sent) == sorted(rows.values_list("pk", flat=True))
     assert set(sent.values()) == {1}

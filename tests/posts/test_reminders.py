@@ -556,3 +556,78 @@ def test_a_comment_stays_in_the_app_unless_email_is_turned_on(personas):
     comment_services.comment_create(item=news, by=personas.employee, body="How did it go?")
     note = Notification.objects.get(recipient=personas.manager_a)
     assert (note.in_app, note.email_state) == (True, Notification.EmailState.NONE)
+
+
+def test_a_reply_reaches_everyone_who_commented_in_the_thread(personas):
+    news = item(created_by=personas.manager_a)
+    comment_services.comment_create(item=news, by=personas.employee, body="How did it go?")
+    comment_services.comment_create(item=news, by=personas.employee_b, body="Well!")
+
+    replies = Notification.objects.filter(kind=NotificationKind.THREAD_REPLY)
+    assert sorted(replies.values_list("recipient__email", flat=True)) == [
+        personas.employee.email,  # took part before: hears of the reply
+        personas.manager_a.email,
+        personas.manager_a.email,
+    ]
+
+
+def test_featured_announcement_keeps_quiet_hours_and_preferences(curator):
+    by_email = person(time_zone="Europe/Oslo")
+    NotificationPreference.objects.create(
+        user=by_email,
+        kind=NotificationKind.FEATURED,
+        channel=NotificationChannel.EMAIL,
+        enabled=True,
+    )
+    in_app_only = person(time_zone="America/New_York")
+    switched_off = person()
+    NotificationPreference.objects.create(
+        user=switched_off,
+        kind=NotificationKind.FEATURED,
+        channel=NotificationChannel.IN_APP,
+        enabled=False,
+    )
+    featured = item(featured=True, target_everyone=True, title="Big news")
+    night = at(2025, 6, 3, 23)  # 23:00 in Oslo, 17:00 in New York
+    announcement = reminders.featured_announce_request(item=featured, by=curator)
+    announcement.requested_at = night - dt.timedelta(minutes=1)
+    announcement.save(update_fields=["requested_at"])
+
+    reminders.featured_collect(now=night)
+
+    rows = Notification.objects.filter(kind=NotificationKind.FEATURED)
+    assert set(rows.values_list("recipient", flat=True)) == {
+        by_email.pk,
+        in_app_only.pk,
+        curator.pk,
+    }
+    emailed = rows.get(recipient=by_email)
+    assert (emailed.in_app, emailed.email_state) == (True, Notification.EmailState.PENDING)
+    assert emailed.email_due_at == at(2025, 6, 4, 7)  # the Oslo morning
+    assert rows.get(recipient=in_app_only).email_state == Notification.EmailState.NONE
+
+
+def test_digest_emails_of_one_batch_each_carry_their_own_person_and_language():
+    people = [person(language=language) for language in ("en", "nb", "en")]
+    news = item(title="Our new office")
+    CaptionFactory(item=news, network=Network.LINKEDIN, language="en", text="Come <visit>!")
+    reminders.digest_collect(now=MONDAY)
+    send_all(MONDAY)
+
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert len(by_recipient) == 3
+    for someone in people:
+        message = by_recipient[someone.email]
+        html = message.alternatives[0].content
+        unsubscribe = notifications.unsubscribe_url(
+            user_id=someone.pk, kind=NotificationKind.DIGEST
+        )
+        assert message.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+        assert unsubscribe in message.body
+        assert unsubscribe in html
+        token = re.search(r"/library/from-digest/([^/\s]+)/", message.body).group(1)
+        assert reminders.share_link_read(token=token).user_id == someone.pk
+        assert f"/library/from-digest/{token}/" in html
+        assert "Come &lt;visit&gt;!" in html
+    assert "Notification settings" in by_recipient[people[0].email].body
+    assert "Varslingsinnstillinger" in by_recipient[people[1].email].body

@@ -21,7 +21,6 @@ from accounts.connections.services.followers import (
 )
 from accounts.connections.services.network_apps import network_app_for, network_app_save
 from accounts.connections.services.tokens import (
-    NOTIFICATION_KIND_RECONNECT,
     REFRESH_MARGIN,
     connection_disconnect,
     connection_fresh,
@@ -32,7 +31,6 @@ from accounts.connections.services.tokens import (
 __all__ = [
     "ATTEMPT_VALID_FOR",
     "FOLLOWERS_EVERY",
-    "NOTIFICATION_KIND_RECONNECT",
     "REFRESH_MARGIN",
     "AuthRevoked",
     "ConnectError",

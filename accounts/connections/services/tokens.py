@@ -6,24 +6,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.audit import AuditAction
 from accounts.connections import bluesky, linkedin, mastodon, x
 from accounts.connections.base import AuthRevoked, ConnectError, Tokens
+from accounts.connections.reminders import connection_broken_announce
 from accounts.connections.services.network_apps import network_app_for
 from accounts.models import Connection, ConnectionAttempt, MastodonApp, User
-from accounts.notifications import in_language_of, notification_deliver
 from accounts.services.audit import audit_record
 from ambassador.networks import Network
 
 # An access token this close to running out is refreshed before use.
 REFRESH_MARGIN = timedelta(minutes=5)
-NOTIFICATION_KIND_RECONNECT = "connection_reconnect"
 
 
 def token_expiry(seconds: int | None, now: datetime) -> datetime | None:
@@ -195,6 +192,7 @@ def connection_fresh(*, connection_id: int) -> Connection:
 def connection_mark_reconnect(*, connection_id: int, reason: str) -> bool:
     """The network no longer accepts the connection: mark it "reconnect needed", drop its
     tokens and tell the person once. True when this call made the change."""
+    now = timezone.now()
     with transaction.atomic():
         changed = Connection.objects.filter(
             pk=connection_id, state=Connection.State.CONNECTED
@@ -204,23 +202,10 @@ def connection_mark_reconnect(*, connection_id: int, reason: str) -> bool:
             refresh_token="",
             token_expires_at=None,
             last_error=reason[:300],
-            updated_at=timezone.now(),
+            updated_at=now,
         )
         if not changed:
             return False
-        connection = Connection.objects.select_related("user").get(pk=connection_id)
-        user = connection.user
-        with in_language_of(user):
-            notification_deliver(
-                recipient=user,
-                kind=NOTIFICATION_KIND_RECONNECT,
-                title=_("Connect %(network)s again")
-                % {"network": connection.get_network_display()},
-                body=_(
-                    "%(network)s no longer accepts the connection to %(handle)s. Connect it "
-                    "again to keep posting and measuring from Ambassador."
-                )
-                % {"network": connection.get_network_display(), "handle": connection.handle},
-                url=reverse("accounts:connections"),
-            )
+        connection = Connection.objects.get(pk=connection_id)
+        connection_broken_announce(connection=connection, now=now)
     return True
