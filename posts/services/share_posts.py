@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import AuditAction
 from accounts.models import Connection, User
 from accounts.services import audit_record
 from ambassador.networks import Network
@@ -234,7 +235,7 @@ def share_publish_retry(*, share_id: int, by: User) -> bool:
         return False
     audit_record(
         actor=by,
-        action="SHARE_PUBLISH_RETRIED",
+        action=AuditAction.SHARE_PUBLISH_RETRIED,
         target=Share.objects.get(pk=share_id),
         detail={"share": share_id},
     )
