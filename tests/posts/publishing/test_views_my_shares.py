@@ -108,7 +108,7 @@ def test_my_shares_failed_reason_in_the_employees_language(client, personas, mas
     publishing.shares_publish_due()
     client.force_login(personas.employee)
     row = _row(_my_shares(client).content.decode(), "Lang")
-    assert "Mislyktes" in row
+    assert "Feil" in row
     assert "Mastodon avviste innlegget" in row
     assert Share.objects.get().publish_attempts == 1  # explained: not retried
 
