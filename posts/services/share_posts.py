@@ -180,17 +180,21 @@ def share_post_url_set(*, share: Share, url: str, user: User) -> Share:
     and its engagement is collected from the next tick on where the network allows."""
     if share.user_id != user.pk:
         raise PostUrlError(_("This is not your share."))
-    if share.status not in (ShareStatus.INTENT_OPENED, ShareStatus.POSTED) or (
-        share.status == ShareStatus.POSTED and share.publish_attempts
-    ):
+    if share.status == ShareStatus.POSTED and share.publish_attempts:
         raise PostUrlError(_("This share was posted for you; its address is already known."))
+    if share.status not in (ShareStatus.INTENT_OPENED, ShareStatus.POSTED):
+        raise PostUrlError(
+            _("Only a share made through the network's share page takes a post address.")
+        )
     address = post_address(network=share.network, url=url, user=user)
     now = timezone.now()
     collect = _collect_status(share=share, address=address)
     try:
         with transaction.atomic():
             updated = Share.objects.filter(
-                pk=share.pk, status__in=[ShareStatus.INTENT_OPENED, ShareStatus.POSTED]
+                pk=share.pk,
+                status__in=[ShareStatus.INTENT_OPENED, ShareStatus.POSTED],
+                publish_attempts=0,
             ).update(
                 status=ShareStatus.POSTED,
                 # The intent opened the network's composer then: the post went out with it.
@@ -204,7 +208,7 @@ def share_post_url_set(*, share: Share, url: str, user: User) -> Share:
             )
     except IntegrityError as exc:
         raise PostUrlError(_("This post is already linked to another share.")) from exc
-    if not updated:
+    if not updated:  # a worker took it meanwhile
         raise PostUrlError(_("This share was posted for you; its address is already known."))
     share.refresh_from_db()
     return share

@@ -241,3 +241,14 @@ def test_my_shares_offers_the_form_for_intents(client, personas):
     client.force_login(personas.employee)
     content = client.get(reverse("posts:my_shares")).content.decode()
     assert reverse("posts:share_post_url", args=[share.pk]) in content
+
+
+@pytest.mark.parametrize("status", [ShareStatus.SCHEDULED, ShareStatus.CANCELLED])
+def test_a_share_not_made_through_an_intent_takes_no_address(client, personas, status):
+    share = ShareFactory(user=personas.employee, network=Network.X, status=status)
+    client.force_login(personas.employee)
+    response = _paste(client, share, "https://x.com/alice/status/3")
+    assert response.status_code == 400
+    assert "Only a share made through the network" in response.content.decode()
+    share.refresh_from_db()
+    assert (share.status, share.post_url) == (status, "")
