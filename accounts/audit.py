@@ -37,3 +37,4 @@ class AuditAction(models.TextChoices):
     CONNECTION_ADDED = "CONNECTION_ADDED", _("account connected")
     CONNECTION_REMOVED = "CONNECTION_REMOVED", _("account disconnected")
     CONTENT_ANNOUNCED = "CONTENT_ANNOUNCED", _("featured content announced")
+    SHARE_PUBLISH_RETRIED = "SHARE_PUBLISH_RETRIED", _("failed post sent again")

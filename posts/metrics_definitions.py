@@ -32,9 +32,10 @@ DEFINITIONS: tuple[Definition, ...] = (
         "shares_posted",
         _("Shares posted"),
         _(
-            "Shares published on a network through a connected account, on the day they went "
-            "out; a scheduled post counts once it is posted, a failed one not at all. Counted "
-            "apart from intents opened."
+            "Shares published on a network through a connected account, or whose post the "
+            "person linked by pasting its address, on the day they went out; a scheduled post "
+            "counts once it is posted, a failed one not at all. Counted apart from intents "
+            "opened."
         ),
     ),
     Definition(
@@ -42,7 +43,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         _("Intents opened"),
         _(
             "Shares where the person was sent to the network's share page (or copied link and "
-            "caption). We cannot see whether they then posted."
+            "caption) and has not pasted the post's address. We cannot see whether they then "
+            "posted."
         ),
     ),
     Definition(
@@ -153,7 +155,8 @@ KIND_OF_STATUS: dict[str, str] = {
 def share_kind(*, share) -> str | None:
     """Posted or intent opened, from the share's status: the one place that decides.
 
-    Posted: published through a connected account. Intent opened: the person was sent to
+    Posted: published through a connected account, or an intent whose post the person
+    linked by pasting its address. Intent opened: the person was sent to
     the network's share page (or copied link and caption). None: not shared (yet).
     """
     return KIND_OF_STATUS.get(share.status)

@@ -37,6 +37,10 @@ urlpatterns: list = [
     path("items/<int:pk>/share/submit/", shares.share_submit, name="share_submit"),
     path("items/<int:pk>/share/check/", shares.share_check, name="share_check"),
     path("shares/<int:pk>/", shares.share_done, name="share_done"),
+    path("shares/<int:pk>/post-url/", shares.share_post_url, name="share_post_url"),
+    path("shares/<int:pk>/cancel/", shares.share_cancel, name="share_cancel"),
+    path("shares/<int:pk>/retry/", shares.share_retry, name="share_retry"),
+    path("shares/failed/", shares.failed_shares, name="failed_shares"),
     path("my-shares/", shares.my_shares, name="my_shares"),
     # Reminders: the digest's share link, announcing a featured item
     path("from-digest/<str:token>/", reminders.digest_share, name="digest_share"),

@@ -1,13 +1,13 @@
 """Forms of the posts app, one module per entity. Forms validate; services persist.
 
-The content library's forms (content, suggestions, curation, comments, feeds, shares) live
-in ``posts.forms.content`` and are re-exported here; reach metrics' in ``posts.forms.metrics``.
+The content library's forms (content, suggestions, curation, comments, feeds) live in
+``posts.forms.content``, the share forms in ``posts.forms.shares``; both are re-exported here.
+Reach metrics' forms are in ``posts.forms.metrics``.
 """
 
 from posts.forms.content import (
     CURATION_TABS,
     BulkActionForm,
-    CaptionCheckForm,
     CommentForm,
     ContentEditForm,
     ContentItemForm,
@@ -17,10 +17,10 @@ from posts.forms.content import (
     FeedFilterForm,
     RejectForm,
     RequestChangesForm,
-    ShareForm,
     SuggestionForm,
     caption_field_name,
 )
+from posts.forms.shares import CaptionCheckForm, PostUrlForm, ShareForm
 
 __all__ = [
     "CURATION_TABS",
@@ -33,6 +33,7 @@ __all__ = [
     "DateTimeLocalInput",
     "FeedAdminForm",
     "FeedFilterForm",
+    "PostUrlForm",
     "RejectForm",
     "RequestChangesForm",
     "ShareForm",

@@ -1,9 +1,7 @@
-"""Forms of the content library: content items, suggestions, curation, comments, feeds and
-shares. Forms validate; services persist."""
+"""Forms of the content library: content items, suggestions, curation, comments and feeds.
+Forms validate; services persist."""
 
 from __future__ import annotations
-
-from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
@@ -21,7 +19,6 @@ from ambassador.forms import (
 from ambassador.networks import CAPTION_LIMITS, Network
 from ambassador.translated import TranslatedFieldsMixin, content_languages, localized, text_in
 from posts.models import ContentStatus, Feed, Topic
-from posts.models.shares import OTHER_NETWORK, SHARE_NETWORK_CHOICES
 from posts.selectors import caption_problems, caption_text_limits
 from posts.services.content import BULK_ACTIONS
 from posts.services.feeds import FeedError, feed_read
@@ -371,74 +368,3 @@ class FeedAdminForm(SafeModelForm):
         except FeedError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return url
-
-
-# --- Shares ----------------------------------------------------------------------------------
-
-
-class CaptionCheckForm(SafeForm):
-    network = forms.ChoiceField(label=gettext_lazy("Network"), choices=SHARE_NETWORK_CHOICES)
-    caption = forms.CharField(
-        label=gettext_lazy("Caption"), required=False, max_length=CAPTION_MAX_CHARS
-    )
-
-
-class ShareForm(CaptionCheckForm):
-    ACTION_INTENT = "intent"
-    ACTION_COPY = "copy"
-
-    caption = forms.CharField(
-        label=gettext_lazy("Caption"),
-        required=False,
-        max_length=CAPTION_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
-    mastodon_instance = forms.URLField(
-        label=gettext_lazy("Your Mastodon server"),
-        required=False,
-        assume_scheme="https",
-        help_text=gettext_lazy(
-            "For example https://mastodon.social — we remember it for next time."
-        ),
-    )
-    action = forms.ChoiceField(
-        choices=[
-            (ACTION_INTENT, gettext_lazy("Share")),
-            (ACTION_COPY, gettext_lazy("Copy link and caption")),
-        ],
-        required=False,
-    )
-
-    def __init__(self, *args, needs_instance: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.needs_instance = needs_instance
-
-    def clean_mastodon_instance(self) -> str:
-        value = self.cleaned_data.get("mastodon_instance", "")
-        if not value:
-            return ""
-        parts = urlsplit(value)
-        if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/"):
-            raise forms.ValidationError(
-                gettext_lazy(
-                    "Enter the address of your Mastodon server, like https://mastodon.social."
-                )
-            )
-        return f"https://{parts.netloc}"
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("network") == OTHER_NETWORK:
-            # No share intent to open for another network: copying is the only way.
-            cleaned["action"] = self.ACTION_COPY
-        if (
-            cleaned.get("network") == Network.MASTODON
-            and cleaned.get("action") != self.ACTION_COPY
-            and self.needs_instance
-            and not cleaned.get("mastodon_instance")
-        ):
-            self.add_error(
-                "mastodon_instance",
-                gettext_lazy("Tell us your Mastodon server so we can open it for you."),
-            )
-        return cleaned

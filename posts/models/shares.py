@@ -22,6 +22,8 @@ class ShareStatus(models.TextChoices):
     SENDING = "SENDING", _("sending")
     POSTED = "POSTED", _("posted")
     FAILED = "FAILED", _("failed")
+    # A scheduled post the person called off before a worker claimed it.
+    CANCELLED = "CANCELLED", _("cancelled")
 
 
 class CollectStatus(models.TextChoices):
@@ -64,10 +66,20 @@ class Share(models.Model):
     next_collect_at = models.DateTimeField(null=True, blank=True)
     collect_failures = models.PositiveSmallIntegerField(default=0)
     collect_error = models.CharField(max_length=300, blank=True)
+    # When publishing or collection last gave up (the admins' list of failures).
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("share")
         verbose_name_plural = _("shares")
+        constraints = [
+            # One post on a network is one share: a pasted address cannot claim another's.
+            models.UniqueConstraint(
+                fields=["network", "post_url"],
+                condition=~models.Q(post_url=""),
+                name="posts_share_post_url_unique",
+            ),
+        ]
         indexes = [
             models.Index(fields=["user", "-created_at"]),
             models.Index(

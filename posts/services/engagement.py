@@ -30,6 +30,7 @@ from posts.networks.base import (
     NotReported,
     rate_limit_wait,
 )
+from posts.services import share_posts
 
 ADAPTERS = {
     Network.MASTODON: mastodon,
@@ -86,7 +87,14 @@ def engagement_collect(*, share_ids: list[int], now: datetime | None = None) -> 
     stats = CollectStats(shares=len(share_ids))
     shares = list(
         Share.objects.filter(pk__in=share_ids).only(
-            "pk", "user_id", "network", "post_id", "posted_at", "collect_failures"
+            "pk",
+            "user_id",
+            "network",
+            "post_id",
+            "post_url",
+            "posted_at",
+            "collect_failures",
+            "failed_at",
         )
     )
     connections = {
@@ -105,7 +113,11 @@ def engagement_collect(*, share_ids: list[int], now: datetime | None = None) -> 
         connection = connections.get((user_id, network))
         adapter = ADAPTERS.get(network)
         if connection is None or not connection.is_connected or adapter is None:
-            _reschedule(group, now + DAILY, updates)
+            if network in share_posts.PUBLIC_READS and network not in blocked_until:
+                # A pasted post (or a disconnected account's): anyone may read it.
+                _collect_public(network, group, now, stats, blocked_until, readings, updates)
+            else:
+                _reschedule(group, blocked_until.get(network, now + DAILY), updates)
             continue
         if network in blocked_until:
             _reschedule(group, blocked_until[network], updates)
@@ -151,34 +163,58 @@ def engagement_collect(*, share_ids: list[int], now: datetime | None = None) -> 
                 continue
             if (wait := rate_limit_wait(headers)) is not None:
                 blocked_until[network] = now + timedelta(seconds=wait)
-            for share in batch:
-                counts = found.get(share.post_id)
-                if counts is not None:
-                    readings.append(
-                        EngagementReading(
-                            share_id=share.pk,
-                            read_at=now,
-                            reactions=counts.reactions,
-                            reposts=counts.reposts,
-                            replies=counts.replies,
-                            quotes=counts.quotes,
-                            impressions=counts.impressions,
-                        )
-                    )
-                following = next_collect_after(posted_at=share.posted_at or now, now=now)
-                share.next_collect_at = following
-                share.collect_status = CollectStatus.ACTIVE if following else CollectStatus.DONE
-                share.collect_failures, share.collect_error = 0, ""
-                updates.append(share)
+            _store(batch, found, now, readings, updates)
     with transaction.atomic():
         EngagementReading.objects.bulk_create(readings, batch_size=1000)
         Share.objects.bulk_update(
             updates,
-            ["collect_status", "next_collect_at", "collect_failures", "collect_error"],
+            ["collect_status", "next_collect_at", "collect_failures", "collect_error", "failed_at"],
             batch_size=1000,
         )
     stats.readings = len(readings)
     return stats
+
+
+def _store(batch, found, now, readings, updates) -> None:
+    for share in batch:
+        counts = found.get(share.post_id)
+        if counts is not None:
+            readings.append(
+                EngagementReading(
+                    share_id=share.pk,
+                    read_at=now,
+                    reactions=counts.reactions,
+                    reposts=counts.reposts,
+                    replies=counts.replies,
+                    quotes=counts.quotes,
+                    impressions=counts.impressions,
+                )
+            )
+        following = next_collect_after(posted_at=share.posted_at or now, now=now)
+        share.next_collect_at = following
+        share.collect_status = CollectStatus.ACTIVE if following else CollectStatus.DONE
+        share.collect_failures, share.collect_error = 0, ""
+        updates.append(share)
+
+
+def _collect_public(network, group, now, stats, blocked_until, readings, updates) -> None:
+    try:
+        found, calls = share_posts.public_counts(network=network, shares=group)
+    except NetworkUnavailable as exc:
+        stats.calls += 1
+        if exc.retry_after is not None:
+            stats.rate_limited += 1
+            blocked_until[network] = now + timedelta(seconds=exc.retry_after)
+            _reschedule(group, blocked_until[network], updates)
+        else:
+            _fail_or_back_off(group, now, updates, str(exc.message))
+        return
+    except ConnectError as exc:
+        stats.calls += 1
+        _fail_or_back_off(group, now, updates, str(exc.message))
+        return
+    stats.calls += calls
+    _store(group, found, now, readings, updates)
 
 
 def _reschedule(shares, at, updates, error: str = "") -> None:
@@ -195,6 +231,7 @@ def _fail_or_back_off(shares, now, updates, error: str) -> None:
         share.collect_error = error[:300]
         if share.collect_failures > MAX_COLLECT_FAILURES:
             share.collect_status, share.next_collect_at = CollectStatus.FAILED, None
+            share.failed_at = now
         else:
             share.collect_status = CollectStatus.ACTIVE
             share.next_collect_at = now + _backoff(share.collect_failures)

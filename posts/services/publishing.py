@@ -139,7 +139,7 @@ def _post(*, share: Share, connection: Connection, text: str, link: str) -> Publ
 
 def _fail(share_id: int, message: str) -> str:
     Share.objects.filter(pk=share_id, status=ShareStatus.SENDING).update(
-        status=ShareStatus.FAILED, publish_error=str(message)[:300]
+        status=ShareStatus.FAILED, publish_error=str(message)[:300], failed_at=timezone.now()
     )
     return ShareStatus.FAILED
 
