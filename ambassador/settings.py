@@ -391,6 +391,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 _metrics_rollup_interval = env.int("METRICS_ROLLUP_INTERVAL_SECONDS", default=300)
+# The publish and collect ticks: one minute; tests with a real beat make them seconds.
+_publish_tick = env.float("PUBLISH_TICK_SECONDS", default=60.0)
+_collect_tick = env.float("COLLECT_TICK_SECONDS", default=60.0)
 # The whole beat schedule. Every entry: what it does, and an ``expires`` so a backlog after an
 # outage never runs stale work.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -439,17 +442,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(hours=6),
         "options": {"expires": 3600},
     },
-    # Scheduled posts: due rows claimed with a conditional UPDATE, each published once.
+    # Scheduled posts: due rows claimed with a conditional UPDATE, each published once. A
+    # tick that waited past its interval is dropped: the next one finds the same rows.
     "posts-publish-due-shares": {
         "task": "posts.publish_due_shares",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 50},
+        "schedule": timedelta(seconds=_publish_tick),
+        "options": {"expires": max(1.0, _publish_tick * 0.8)},
     },
     # Engagement of posted shares: due rows claimed and read in batches.
     "posts-collect-engagement": {
         "task": "posts.collect_engagement",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 50},
+        "schedule": timedelta(seconds=_collect_tick),
+        "options": {"expires": max(1.0, _collect_tick * 0.8)},
     },
     # Brings the reach-metrics rollups up to date with new shares, click totals and
     # engagement readings (only what changed since the last run).
