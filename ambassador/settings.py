@@ -537,10 +537,21 @@ LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com
 LINKEDIN_API_VERSION = env.str("LINKEDIN_API_VERSION", default="")
 X_AUTHORIZE_URL = env.str("X_AUTHORIZE_URL", default="https://x.com")
 X_API_URL = env.str("X_API_URL", default="https://api.x.com")
-# make run: the fake networks of tests/fakes on this machine stand in for the real ones.
+# make run: the fake networks of tests/fakes on this machine stand in for the real ones,
+# started by scripts/run-embedded as `python -m tests.fakes --port-base <base>`: Mastodon,
+# Bluesky, LinkedIn and X on four ports from the base, in that order.
 FAKE_NETWORKS = DEBUG and env.bool("FAKE_NETWORKS", default=False)
+FAKE_NETWORKS_PORT_BASE = env.int("FAKE_NETWORKS_PORT_BASE", default=8701)
+FAKE_MASTODON_URL = ""
 if FAKE_NETWORKS:
     FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    _fake = "http://127.0.0.1:{}".format
+    FAKE_MASTODON_URL = _fake(FAKE_NETWORKS_PORT_BASE)
+    BLUESKY_DEFAULT_SERVICE = BLUESKY_PLC_DIRECTORY = BLUESKY_PUBLIC_API_URL = _fake(
+        FAKE_NETWORKS_PORT_BASE + 1
+    )
+    LINKEDIN_OAUTH_URL = LINKEDIN_API_URL = _fake(FAKE_NETWORKS_PORT_BASE + 2)
+    X_AUTHORIZE_URL = X_API_URL = _fake(FAKE_NETWORKS_PORT_BASE + 3)
 
 # --- Reach metrics -------------------------------------------------------------------------
 
