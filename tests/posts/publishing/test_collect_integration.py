@@ -88,10 +88,31 @@ def test_linkedin_without_read_scope_is_asked_once_per_account(personas, linkedi
     stats = engagement.engagement_collect_due()
 
     assert (stats.calls, stats.readings) == (1, 0)
-    assert linkedin.calls["GET /rest/socialActions/:urn"] == 1
+    assert linkedin.calls["GET /rest/socialActions"] == 1
     statuses = set(
         Share.objects.filter(pk__in=[s.pk for s in shares]).values_list(
             "collect_status", "next_collect_at"
         )
     )
     assert statuses == {(CollectStatus.NOT_REPORTED, None)}
+
+
+def test_linkedin_with_read_scope_is_read_20_posts_per_call(personas, linkedin):
+    account, connection = connect(linkedin, personas.employee, Network.LINKEDIN, "eve@x.test")
+    reader = linkedin.issue_token(
+        "access",
+        account_id=account.id,
+        client_id=None,
+        scopes=["openid", "w_member_social", "r_member_social"],
+        ttl=None,
+    )
+    connection.access_token = reader.value
+    connection.save()
+    shares = _posted(personas.employee, linkedin, account, Network.LINKEDIN, 30)
+
+    stats = engagement.engagement_collect_due()
+
+    assert (stats.calls, stats.readings) == (2, 30)
+    assert linkedin.calls["GET /rest/socialActions"] == 2
+    reading = EngagementReading.objects.get(share=shares[4])
+    assert (reading.reactions, reading.replies, reading.reposts) == (5, 0, None)
