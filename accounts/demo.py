@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
+from accounts.connections import demo as connections_demo
 from accounts.models import AllowedDomain, SocialProfile, Team, TeamMembership, User
 from ambassador.networks import Network
 
@@ -144,3 +145,4 @@ def build(*, stdout) -> None:
     # Colleagues at the demo company's domain may sign up on their own.
     AllowedDomain.objects.get_or_create(domain="example.com")
     stdout.write(f"People: {len(everyone)} in {len(teams)} teams.")
+    connections_demo.build(stdout=stdout)

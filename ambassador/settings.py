@@ -391,6 +391,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 _metrics_rollup_interval = env.int("METRICS_ROLLUP_INTERVAL_SECONDS", default=300)
+# The publish and collect ticks: one minute; tests with a real beat make them seconds.
+_publish_tick = env.float("PUBLISH_TICK_SECONDS", default=60.0)
+_collect_tick = env.float("COLLECT_TICK_SECONDS", default=60.0)
 # The whole beat schedule. Every entry: what it does, and an ``expires`` so a backlog after an
 # outage never runs stale work.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -439,17 +442,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(hours=6),
         "options": {"expires": 3600},
     },
-    # Scheduled posts: due rows claimed with a conditional UPDATE, each published once.
+    # Scheduled posts: due rows claimed with a conditional UPDATE, each published once. A
+    # tick that waited past its interval is dropped: the next one finds the same rows.
     "posts-publish-due-shares": {
         "task": "posts.publish_due_shares",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 50},
+        "schedule": timedelta(seconds=_publish_tick),
+        "options": {"expires": max(1.0, _publish_tick * 0.8)},
     },
     # Engagement of posted shares: due rows claimed and read in batches.
     "posts-collect-engagement": {
         "task": "posts.collect_engagement",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 50},
+        "schedule": timedelta(seconds=_collect_tick),
+        "options": {"expires": max(1.0, _collect_tick * 0.8)},
     },
     # Brings the reach-metrics rollups up to date with new shares, click totals and
     # engagement readings (only what changed since the last run).
@@ -533,10 +537,21 @@ LINKEDIN_API_URL = env.str("LINKEDIN_API_URL", default="https://api.linkedin.com
 LINKEDIN_API_VERSION = env.str("LINKEDIN_API_VERSION", default="")
 X_AUTHORIZE_URL = env.str("X_AUTHORIZE_URL", default="https://x.com")
 X_API_URL = env.str("X_API_URL", default="https://api.x.com")
-# make run: the fake networks of tests/fakes on this machine stand in for the real ones.
+# make run: the fake networks of tests/fakes on this machine stand in for the real ones,
+# started by scripts/run-embedded as `python -m tests.fakes --port-base <base>`: Mastodon,
+# Bluesky, LinkedIn and X on four ports from the base, in that order.
 FAKE_NETWORKS = DEBUG and env.bool("FAKE_NETWORKS", default=False)
+FAKE_NETWORKS_PORT_BASE = env.int("FAKE_NETWORKS_PORT_BASE", default=8701)
+FAKE_MASTODON_URL = ""
 if FAKE_NETWORKS:
     FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    _fake = "http://127.0.0.1:{}".format
+    FAKE_MASTODON_URL = _fake(FAKE_NETWORKS_PORT_BASE)
+    BLUESKY_DEFAULT_SERVICE = BLUESKY_PLC_DIRECTORY = BLUESKY_PUBLIC_API_URL = _fake(
+        FAKE_NETWORKS_PORT_BASE + 1
+    )
+    LINKEDIN_OAUTH_URL = LINKEDIN_API_URL = _fake(FAKE_NETWORKS_PORT_BASE + 2)
+    X_AUTHORIZE_URL = X_API_URL = _fake(FAKE_NETWORKS_PORT_BASE + 3)
 
 # --- Reach metrics -------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -124,20 +124,13 @@ def _worker_environment() -> dict[str, str]:
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         # Click events a "killed" flush left pending are taken over at once, not after a minute.
         "CLICK_RECLAIM_IDLE_MS": "0",
+        # Tokens the test stored are read with the same keys; tracked links look the same.
+        "FIELD_ENCRYPTION_KEYS": ",".join(django_settings.FIELD_ENCRYPTION_KEYS),
+        "SHORT_LINK_BASE_URL": django_settings.SHORT_LINK_BASE_URL,
     }
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path):
-    """A REAL Celery worker subprocess on the test database and the Redis broker.
-
-    The test's rows must be committed for the worker to see them, hence ``transactional_db``.
-    """
-    if not django_settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.fail("The integration test needs REDIS_URL (a real Redis broker).")
-    # Leftovers from earlier runs must not keep the worker busy.
-    celery_app.control.purge()
-    log_path = tmp_path / "worker.log"
+def _start_worker(log_path: Path) -> tuple[subprocess.Popen, object]:
     log = log_path.open("w")
     process = subprocess.Popen(
         [
@@ -150,14 +143,95 @@ def celery_worker(transactional_db, tmp_path):
         stdout=subprocess.DEVNULL,
         stderr=log,
     )  # fmt: skip
-    yield Worker(process=process, log=log_path)
+    return process, log
+
+
+def _stop(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A REAL Celery worker subprocess on the test database and the Redis broker.
+
+    The test's rows must be committed for the worker to see them, hence ``transactional_db``.
+    """
+    if not django_settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.fail("The integration test needs REDIS_URL (a real Redis broker).")
+    # Leftovers from earlier runs must not keep the worker busy.
+    celery_app.control.purge()
+    process, log = _start_worker(tmp_path / "worker.log")
+    yield Worker(process=process, log=tmp_path / "worker.log")
+    _stop(process)
     log.close()
+
+
+@dataclass
+class Beat:
+    """Real ``celery beat`` processes next to the real worker, each with its own schedule
+    file in the test's directory, ticking every ``tick`` seconds for publishing and
+    engagement collection. Nothing runs until ``start()``: a test can first make the rows a
+    stopped beat would have missed. ``start()`` twice runs two beats, as a misconfigured
+    deployment would; ``start_worker()`` adds a worker (the fixture's own may be killed)."""
+
+    tmp_path: Path
+    tick: float = 1.0
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    logs: list = field(default_factory=list)
+
+    def _environment(self) -> dict[str, str]:
+        return {
+            **_worker_environment(),
+            "PUBLISH_TICK_SECONDS": str(self.tick),
+            "COLLECT_TICK_SECONDS": str(self.tick),
+        }
+
+    def start(self) -> subprocess.Popen:
+        number = len(self.processes)
+        log = (self.tmp_path / f"beat-{number}.log").open("w")
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "ambassador", "beat", "--loglevel=INFO",
+                f"--schedule={self.tmp_path / f'beat-{number}-schedule'}", "--max-interval=1",
+            ],
+            cwd=ROOT,
+            env=self._environment(),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )  # fmt: skip
+        self.processes.append(process)
+        self.logs.append(log)
+        return process
+
+    def start_worker(self) -> Worker:
+        log_path = self.tmp_path / f"worker-{len(self.processes)}-{uuid.uuid4().hex[:4]}.log"
+        process, log = _start_worker(log_path)
+        self.processes.append(process)
+        self.logs.append(log)
+        return Worker(process=process, log=log_path)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                _stop(process)
+        for log in self.logs:
+            log.close()
+        self.processes.clear()
+        self.logs.clear()
+
+
+@pytest.fixture
+def celery_beat(celery_worker, tmp_path):
+    """A REAL ``celery beat`` subprocess (see ``Beat``) on Redis, next to ``celery_worker``;
+    the publish and collect ticks come every second instead of every minute."""
+    beat = Beat(tmp_path=tmp_path)
+    yield beat
+    beat.stop()
 
 
 # --- Browser tests: Python Playwright driving Debian's Chromium -----------------------------

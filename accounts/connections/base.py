@@ -7,6 +7,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -84,11 +85,37 @@ def authorize_url_for(
     return f"{endpoint}?{query}"
 
 
-def retry_after_seconds(headers: dict[str, str]) -> float | None:
-    """Seconds to wait from ``Retry-After`` (seconds or an HTTP date)."""
-    value = headers.get("retry-after", "").strip()
+def _reset_seconds(value: str) -> float | None:
+    value = value.strip()
     if not value:
         return None
+    if value.replace(".", "", 1).isdigit():
+        number = float(value)
+        # A Unix time (X, Bluesky) or a number of seconds.
+        return number - time.time() if number > 1_000_000_000 else number
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() - time.time()
+    except ValueError:
+        return None
+
+
+def rate_limit_wait(headers: dict[str, str]) -> float | None:
+    """Seconds until the next call is allowed when the rate-limit headers say none is
+    left (X's x-rate-limit-*, Mastodon's X-RateLimit-*, Bluesky's RateLimit-*)."""
+    for prefix in ("x-rate-limit-", "x-ratelimit-", "ratelimit-"):
+        remaining = headers.get(f"{prefix}remaining")
+        if remaining is not None and remaining.strip().isdigit() and int(remaining) <= 0:
+            wait = _reset_seconds(headers.get(f"{prefix}reset", ""))
+            return max(wait or 60.0, 1.0)
+    return None
+
+
+def retry_after_seconds(headers: dict[str, str]) -> float | None:
+    """Seconds to wait from ``Retry-After`` (seconds or an HTTP date), or else from the
+    rate-limit headers: X answers a 429 with ``x-rate-limit-reset`` only."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return rate_limit_wait(headers)
     if value.isdigit():
         return float(value)
     try:

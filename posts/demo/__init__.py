@@ -1,9 +1,9 @@
 """The posts part of ``manage.py demo``: content, feeds and comments, then shares of the
-content with their clicks, then the reach metrics of those shares. Runs after the people
+content with their clicks, posts through the demo's connected accounts, then the reach metrics of those shares. Runs after the people
 (accounts) and the programme (training).
 """
 
-from posts.demo import comments, content, feeds, metrics, shares
+from posts.demo import comments, content, feeds, metrics, publishing, shares
 
 
 def build(*, stdout) -> None:
@@ -15,4 +15,5 @@ def build(*, stdout) -> None:
         f"{len(content.TOPICS)} topics, 1 feed."
     )
     shares.build(stdout=stdout)
+    publishing.build(stdout=stdout)
     metrics.build(stdout=stdout)

@@ -4,14 +4,15 @@ chosen time, exactly once.
 A share to publish is a row: SCHEDULED with a time, claimed by a beat tick (or the "post
 now" task) with a conditional UPDATE to SENDING, then POSTED or FAILED. A claim that is
 older than the lease (a worker killed between "sending" and the answer) is taken over. A
-retry never posts blindly: Mastodon gets the same Idempotency-Key (the share's id); Bluesky
-and X are first asked whether the post is already there (the tracked link is in it);
+retry never posts blindly: Mastodon, Bluesky and X are first asked whether the post is already
+there (the tracked link is in it), and Mastodon gets the same Idempotency-Key (the share's id);
 LinkedIn answers a second post of the same text with the first one's id.
 """
 
 from __future__ import annotations
 
 import random
+import time
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -37,6 +38,8 @@ from posts.tracked_links import tracked_link_url
 
 SENDING_LEASE = timedelta(minutes=10)
 MAX_PUBLISH_ATTEMPTS = 5
+# Well inside the task's soft time limit, with room for one more call's timeouts.
+TICK_BUDGET_SECONDS = 180
 FIRST_COLLECT_AFTER = timedelta(hours=1)
 PUBLISHABLE = (Network.MASTODON, Network.BLUESKY, Network.LINKEDIN, Network.X)
 
@@ -110,17 +113,36 @@ def share_publish(*, share_id: int, now: datetime | None = None) -> str:
 
 
 def shares_publish_due(*, now: datetime | None = None) -> int:
-    """One beat tick: publish every due share. Returns how many were claimed."""
-    claimed = shares_claim_publish(now=now)
-    for share_id in claimed:
-        _publish_claimed(share_id)
-    return len(claimed)
+    """One beat tick: publish every due share. Returns how many were claimed.
+
+    Each row is claimed just before its own call, never the whole batch up front: a row
+    claimed first and reached only after the lease ran out would be taken over by another
+    tick while this one still posts it, and go out twice. A tick stops claiming before the
+    task's time limit; the next tick finds the rest."""
+    started = time.monotonic()
+    claimed = 0
+    ids = list(
+        _due(now or timezone.now())
+        .order_by("scheduled_at", "pk")
+        .values_list("pk", flat=True)[:200]
+    )
+    for share_id in ids:
+        if time.monotonic() - started > TICK_BUDGET_SECONDS:
+            break
+        moment = now or timezone.now()
+        if _claim(_due(moment).filter(pk=share_id), moment):
+            claimed += 1
+            _publish_claimed(share_id)
+    return claimed
 
 
 def _post(*, share: Share, connection: Connection, text: str, link: str) -> Published:
     retry = share.publish_attempts > 1
     if share.network == Network.MASTODON:
-        return mastodon.publish(
+        # The key alone is not enough: Mastodon forgets it after an hour, and a retry may
+        # come later than that.
+        found = mastodon.find_posted(connection=connection, link=link) if retry else None
+        return found or mastodon.publish(
             connection=connection, text=text, key=f"ambassador-share-{share.pk}"
         )
     if share.network == Network.BLUESKY:

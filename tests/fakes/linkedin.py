@@ -20,7 +20,8 @@ Written from LinkedIn's documentation on learn.microsoft.com/linkedin:
 - community-management/shares/network-update-social-actions and social-metadata-api:
   reading a member's posts, likes and comments needs r_member_social, "granted to select
   developers only"; without it the answer is 403 ACCESS_DENIED, so the app can say
-  "LinkedIn does not report this"
+  "LinkedIn does not report this"; social actions of several posts in one BATCH_GET,
+  GET /rest/socialActions?ids=List(<encoded urn>,...) answering results / statuses / errors
 - shared/api-guide/concepts/error-handling: {"message", "serviceErrorCode", "status"} bodies,
   401 "Empty oauth2_access_token"; api-guide/concepts/rate-limits: daily limits per member
   and per app, shown in the developer portal, no rate-limit headers documented
@@ -376,6 +377,35 @@ class FakeLinkedIn(OAuthServer):
                 },
             },
         )
+
+    @route("GET", "/rest/socialActions")
+    def social_actions_batch(self, request: Request) -> Response:
+        """BATCH_GET with Rest.li 2.0: ``?ids=List(<urn>,<urn>)``, each URN URL-encoded;
+        the answer maps each found URN to its summary under ``results``, the others under
+        ``errors``."""
+        _, _, error = self._rest(request, "r_member_social", "partnerApiSocialActions.BATCH_GET")
+        if error:
+            return error
+        raw = request.arg("ids") or ""
+        if not (raw.startswith("List(") and raw.endswith(")")):
+            return self.error_response(400, request)
+        results, statuses, errors = {}, {}, {}
+        for urn in filter(None, (unquote(u) for u in raw[5:-1].split(","))):
+            post = self.posts.get(urn)
+            if post is None:
+                statuses[urn] = 404
+                errors[urn] = {"status": 404, "message": "Not found"}
+                continue
+            statuses[urn] = 200
+            results[urn] = {
+                "target": post.id,
+                "likesSummary": {"totalLikes": post.likes, "likedByCurrentUser": False},
+                "commentsSummary": {
+                    "aggregatedTotalComments": post.replies,
+                    "totalFirstLevelComments": post.replies,
+                },
+            }
+        return json_response(200, {"results": results, "statuses": statuses, "errors": errors})
 
     @route("GET", "/rest/socialMetadata/:urn")
     def social_metadata(self, request: Request) -> Response:

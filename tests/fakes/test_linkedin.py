@@ -354,6 +354,25 @@ def test_with_r_member_social_the_likes_are_read_back(linkedin):
     assert actions["commentsSummary"]["aggregatedTotalComments"] == 3
 
 
+def test_social_actions_of_several_posts_in_one_batch_get(linkedin):
+    member = linkedin.add_account("ola@example.test")
+    _, token = connect(linkedin, scopes="openid w_member_social r_member_social")
+    urns = [
+        share(linkedin, token["access_token"], member.id, text=f"Post {n}").headers["x-restli-id"]
+        for n in range(2)
+    ]
+    linkedin.set_engagement(urns[1], likes=4, replies=1)
+    ids = ",".join(quote(u, safe="") for u in [*urns, "urn:li:share:404"])
+
+    answer = rest(linkedin, "GET", f"/rest/socialActions?ids=List({ids})", token["access_token"])
+
+    body = answer.json()
+    assert answer.status_code == 200
+    assert sorted(body["results"]) == sorted(urns)
+    assert body["results"][urns[1]]["likesSummary"]["totalLikes"] == 4
+    assert body["statuses"]["urn:li:share:404"] == 404
+
+
 def test_an_injected_429_is_linkedins_throttle_body(linkedin):
     member = linkedin.add_account("ola@example.test")
     _, token = connect(linkedin)
