@@ -549,6 +549,7 @@ class FaultResult:
     did: list[str]
     load: LoadResult
     stored: Stored
+    facts: dict[str, int]  # what the fault found, e.g. events held by the killed flush
 
     @property
     def sent(self) -> int:
@@ -579,13 +580,13 @@ def _run(lab: ClickFaultLab, name: str, load: Load, fault, settle: float, drain:
     before = lab.stored()
     load.start()
     time.sleep(settle)
-    fault(did)
+    facts = fault(did)
     time.sleep(settle)
     result = load.stop()
     began = time.monotonic()
     stored = lab.wait_stored(before=before, expected=result.sent, seconds=drain)
     did.append(f"drained {time.monotonic() - began:.1f} s after the load stopped")
-    return FaultResult(name, did, result, stored)
+    return FaultResult(name, did, result, stored, facts)
 
 
 def fault_worker_killed(lab: ClickFaultLab, load: Load, *, down_seconds: float = 2.0):
@@ -593,9 +594,11 @@ def fault_worker_killed(lab: ClickFaultLab, load: Load, *, down_seconds: float =
         held = lab.worker_kill_mid_flush()
         did.append(f"SIGKILLed the worker in a flush holding {held} claimed events")
         time.sleep(down_seconds)
-        did.append(f"events pending for the dead worker: {sum(lab.pending().values())}")
+        pending = sum(lab.pending().values())
+        did.append(f"events pending for the dead worker: {pending}")
         lab.worker_start()
         did.append(f"started a new worker after {down_seconds:.0f} s")
+        return {"held": held, "pending_after_kill": pending}
 
     return _run(lab, "worker killed mid-flush", load, fault, settle=3, drain=120)
 
@@ -603,12 +606,19 @@ def fault_worker_killed(lab: ClickFaultLab, load: Load, *, down_seconds: float =
 def fault_redis_restarted(lab: ClickFaultLab, load: Load, *, down_seconds: float = 3.0):
     def fault(did):
         backlog = lab.backlog()
-        lab.redis_restart(down_seconds=down_seconds)
+        lab.redis_stop()
+        time.sleep(down_seconds / 2)
+        direct = lab.stored().clicks
+        time.sleep(down_seconds / 2)
+        direct = lab.stored().clicks - direct
+        lab.redis_start()
         did.append(
             f"stopped Redis (SIGTERM, append-only, {lab.appendfsync}) with {backlog} events"
             f" buffered, started it again after {down_seconds:.0f} s;"
+            f" {direct} clicks written directly in the second half of the outage,"
             f" {lab.backlog()} events back in the stream"
         )
+        return {"backlog_before": backlog, "direct_writes": direct}
 
     return _run(lab, "Redis restarted", load, fault, settle=3, drain=120)
 
@@ -619,11 +629,14 @@ def fault_postgres_restarted(lab: ClickFaultLab, load: Load, *, down_seconds: fl
         did.append("stopped PostgreSQL (fast shutdown: open transactions cut off)")
         lab.web_worker_add()
         did.append("added a fresh gunicorn worker while it was down (TTIN)")
+        backlog = lab.backlog()
         time.sleep(down_seconds)
-        did.append(f"{lab.backlog()} events buffered in Redis while it was down")
+        buffered = lab.backlog() - backlog
+        did.append(f"{buffered} events buffered in Redis while it was down")
         lab.postgres_start()
         did.append(f"started PostgreSQL again after {down_seconds:.0f} s")
         lab.web_worker_remove()
+        return {"buffered_while_down": buffered}
 
     return _run(lab, "PostgreSQL restarted", load, fault, settle=3, drain=120)
 
@@ -632,9 +645,11 @@ def fault_beat_stopped(lab: ClickFaultLab, load: Load, *, stop_seconds: float = 
     def fault(did):
         lab.beat_stop()
         time.sleep(stop_seconds)
-        did.append(f"stopped beat for {stop_seconds:.0f} s: {lab.backlog()} events buffered")
+        backlog = lab.backlog()
+        did.append(f"stopped beat for {stop_seconds:.0f} s: {backlog} events buffered")
         lab.beat_start()
         did.append("started beat again")
+        return {"backlog": backlog}
 
     return _run(lab, "beat stopped", load, fault, settle=3, drain=120)
 
