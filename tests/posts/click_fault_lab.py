@@ -116,6 +116,7 @@ class LoadResult:
     failures: Counter  # status code or exception name -> count
     max_latency_s: float
     seconds: float
+    slow: list[tuple[float, float]] = field(default_factory=list)  # (began at s, took s) > 1 s
 
     def __str__(self) -> str:
         failed = ", ".join(f"{k} x{v}" for k, v in sorted(self.failures.items())) or "none"
@@ -150,6 +151,7 @@ class Load:
     _seen: set = field(default_factory=set)
     _failures: Counter = field(default_factory=Counter)
     _max_latency: float = 0.0
+    _slow: list = field(default_factory=list)
     _started: float = 0.0
     _stopped: float = 0.0
 
@@ -177,6 +179,7 @@ class Load:
                 failures=Counter(self._failures),
                 max_latency_s=self._max_latency,
                 seconds=(self._stopped or time.monotonic()) - self._started,
+                slow=list(self._slow),
             )
 
     def _run(self) -> None:
@@ -217,6 +220,8 @@ class Load:
         latency = time.monotonic() - began
         with self._lock:
             self._max_latency = max(self._max_latency, latency)
+            if latency > 1:
+                self._slow.append((began - self._started, latency))
             if outcome is None:
                 self._sent += 1
                 self._seen.add(visitor)
