@@ -49,7 +49,21 @@ import redis
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
 PYTHON = str(BIN / "python") if (BIN / "python").exists() else sys.executable
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _pg_bin() -> Path:
+    """PostgreSQL's server binaries: PG_BIN, else Debian's newest, else initdb on PATH."""
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    debian = [p.parent for p in Path("/usr/lib/postgresql").glob("*/bin/initdb")]
+    debian.sort(key=lambda path: int(path.parent.name) if path.parent.name.isdigit() else 0)
+    if debian:
+        return debian[-1]
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 BROWSER_UA = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
@@ -289,6 +303,7 @@ class ClickFaultLab:
             "CLICK_FLUSH_INTERVAL_SECONDS": str(flush_interval),
             "CLICK_FLUSH_BATCH_SIZE": str(flush_batch_size),
             "CLICK_RECLAIM_IDLE_MS": str(reclaim_idle_ms),
+            "CLICK_STREAM_KEY": STREAM_KEY,
             "DJANGO_SETTINGS_MODULE": "ambassador.settings",
             "VAR_DIR": str(self.dir / "var"),
             "PYTHONPATH": str(ROOT),
@@ -313,6 +328,17 @@ class ClickFaultLab:
         self.close()
 
     def start(self) -> None:
+        missing = [
+            name
+            for name, found in (
+                ("redis-server (apt-get install redis-server)", shutil.which("redis-server")),
+                (f"{PG_BIN}/initdb (apt-get install postgresql, or set PG_BIN)",
+                 (PG_BIN / "initdb").exists()),
+            )
+            if not found
+        ]  # fmt: skip
+        if missing:
+            raise RuntimeError("the click fault lab needs " + " and ".join(missing))
         self.log(f"lab in {self.dir}: redis :{self.redis_port}, postgres :{self.pg_port}")
         self._initdb()
         self.postgres_start()
