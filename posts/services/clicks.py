@@ -13,7 +13,13 @@ The pipeline, hot path first:
    consumer group, inserts them with ``ON CONFLICT (event_id) DO NOTHING``, recomputes the
    daily totals of the shares it touched, commits, and only then acknowledges. A worker
    killed anywhere in between leaves its events pending; the next flush reclaims them, and
-   the unique event id makes the retry harmless: nothing lost, nothing counted twice.
+   the unique event id makes the retry harmless: nothing lost, nothing counted twice. A
+   store that failed (PostgreSQL down) leaves them pending for the same worker, which takes
+   its own pending events first on its next run.
+
+The visitor salt of the day lives in three places, looked up in this order: the process's
+memory, the cache (Redis), the database. A process started while PostgreSQL is down still
+hashes with the day's salt, and a salt made while it is down is shared through the cache.
 """
 
 from __future__ import annotations
@@ -358,7 +364,8 @@ def _ensure_group(buffer) -> None:
 
 
 def clicks_claim(*, buffer, consumer: str, count: int, reclaim_idle_ms: int | None = None):
-    """Claim up to ``count`` events: first any left pending by a dead flush, then new ones.
+    """Claim up to ``count`` events: first this consumer's own pending ones (a store that
+    failed), then any left pending by a dead flush, then new ones.
 
     Returns a list of (stream id, ClickEvent). Claimed events stay pending until acknowledged.
     """
@@ -376,8 +383,8 @@ def clicks_claim(*, buffer, consumer: str, count: int, reclaim_idle_ms: int | No
     if not entries:
         response = buffer.xreadgroup(group, consumer, {key: ">"}, count=count)
         entries = response[0][1] if response else []
-    # Entries deleted from the stream while pending (stored and deleted, acknowledgement
-    # lost) come back without fields: nothing to store, acknowledge them.
+    # Entries deleted from the stream while still pending come back without fields: nothing
+    # to store, acknowledge them.
     gone = [entry_id for entry_id, fields in entries if not fields]
     if gone:
         buffer.xack(key, group, *gone)

@@ -30,6 +30,7 @@ import contextlib
 import http.client
 import itertools
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -104,13 +105,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _as_postgres_user() -> list[str]:
+def _as_postgres(command: list[str]) -> list[str]:
     """initdb and postgres refuse to run as root: run them as the ``postgres`` user then."""
     if os.geteuid() != 0:
-        return []
+        return command
     if shutil.which("runuser"):
-        return ["runuser", "-u", "postgres", "--"]
-    return ["su", "postgres", "-s", "/bin/sh", "-c"]  # pragma: no cover (no runuser)
+        return ["runuser", "-u", "postgres", "--", *command]
+    return ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(command)]
 
 
 def _wait(check, seconds: float, what: str) -> None:
@@ -344,8 +345,8 @@ class ClickFaultLab:
         self.postgres_start()
         self.redis_start()
         subprocess.run(
-            [*_as_postgres_user(), str(PG_BIN / "createdb"), "-h", "127.0.0.1",
-             "-p", str(self.pg_port), "-U", "postgres", "ambassador"],
+            _as_postgres([str(PG_BIN / "createdb"), "-h", "127.0.0.1",
+                          "-p", str(self.pg_port), "-U", "postgres", "ambassador"]),
             check=True, cwd=self.dir,
         )  # fmt: skip
         subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=self.env, check=True)
@@ -409,14 +410,14 @@ class ClickFaultLab:
         if os.geteuid() == 0:
             shutil.chown(self.dir, user="postgres")
         subprocess.run(
-            [*_as_postgres_user(), str(PG_BIN / "initdb"), "-D", str(self.pg_data), "-A", "trust",
-             "-U", "postgres", "-E", "UTF8", "--no-sync"],
+            _as_postgres([str(PG_BIN / "initdb"), "-D", str(self.pg_data), "-A", "trust",
+                          "-U", "postgres", "-E", "UTF8", "--no-sync"]),
             check=True, cwd=self.dir, stdout=subprocess.DEVNULL,
         )  # fmt: skip
 
     def _pg_ctl(self, *args: str) -> None:
         subprocess.run(
-            [*_as_postgres_user(), str(PG_BIN / "pg_ctl"), "-D", str(self.pg_data), *args],
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.pg_data), *args]),
             check=True, cwd=self.dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
 
