@@ -404,6 +404,13 @@ class ClickFaultLab:
         path = self.dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
+    def log_tails(self, chars: int = 1500) -> str:
+        """The end of each process's log, for a failing test's message."""
+        return "\n".join(
+            f"--- {name}.log ---\n{self.log_text(name)[-chars:]}"
+            for name in ("gunicorn", "worker", "beat", "redis")
+        )
+
     # --- PostgreSQL --------------------------------------------------------------------
 
     def _initdb(self) -> None:

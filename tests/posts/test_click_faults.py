@@ -47,8 +47,8 @@ def load(lab):
     return lab.load(rate=RATE, visitor_offset=next(_runs) * 100_000)
 
 
-def _assert_exact(result: FaultResult) -> None:
-    report = result.report()
+def _assert_exact(lab: ClickFaultLab, result: FaultResult) -> None:
+    report = result.report() + "\n" + lab.log_tails()
     assert result.load.failures == {}, report  # every request answered with a 302
     assert result.sent > 0, report
     assert result.stored.clicks == result.sent, report  # nothing lost, nothing doubled
@@ -61,23 +61,23 @@ def test_click_fault_worker_killed_mid_flush_stores_each_click_once(lab, load):
     # Killed between claim and acknowledgement: its events were left pending.
     assert result.facts["held"] > 0, result.report()
     assert result.facts["pending_after_kill"] >= result.facts["held"], result.report()
-    _assert_exact(result)
+    _assert_exact(lab, result)
     assert lab.pending() == {}
 
 
 def test_click_fault_redis_restarted_keeps_redirecting_and_stores_each_click(lab, load):
     result = fault_redis_restarted(lab, load)
     assert result.facts["direct_writes"] > 0, result.report()  # stored while Redis was down
-    _assert_exact(result)
+    _assert_exact(lab, result)
 
 
 def test_click_fault_postgres_restarted_keeps_redirecting_and_stores_buffered_clicks(lab, load):
     result = fault_postgres_restarted(lab, load)
     assert result.facts["buffered_while_down"] > 0, result.report()
-    _assert_exact(result)
+    _assert_exact(lab, result)
 
 
 def test_click_fault_beat_stopped_backlog_drains_after_restart(lab, load):
     result = fault_beat_stopped(lab, load, stop_seconds=BEAT_STOP_SECONDS)
     assert result.facts["backlog"] > 0, result.report()
-    _assert_exact(result)
+    _assert_exact(lab, result)
