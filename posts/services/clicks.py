@@ -13,7 +13,13 @@ The pipeline, hot path first:
    consumer group, inserts them with ``ON CONFLICT (event_id) DO NOTHING``, recomputes the
    daily totals of the shares it touched, commits, and only then acknowledges. A worker
    killed anywhere in between leaves its events pending; the next flush reclaims them, and
-   the unique event id makes the retry harmless: nothing lost, nothing counted twice.
+   the unique event id makes the retry harmless: nothing lost, nothing counted twice. A
+   store that failed (PostgreSQL down) leaves them pending for the same worker, which takes
+   its own pending events first on its next run.
+
+The visitor salt of the day lives in three places, looked up in this order: the process's
+memory, the cache (Redis), the database. A process started while PostgreSQL is down still
+hashes with the day's salt, and a salt made while it is down is shared through the cache.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -77,13 +83,54 @@ def _is_sharer(visitor_user_id: str | None, sharer_id: int) -> bool:
 _salts: dict[date, str] = {}
 
 
-def click_salt_for(*, day: date) -> str:
-    """The salt of ``day`` (UTC), created on first use and remembered by this process."""
-    salt = _salts.get(day)
-    if salt is None:
+def _salt_cache_key(day: date) -> str:
+    return f"clicksalt:{day.isoformat()}"
+
+
+def _salt_cache_seconds(day: date) -> int:
+    """Until an hour after ``day`` ends (UTC): rotation deletes it sooner, this is the backstop."""
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    return max(60, int((end - datetime.now(UTC)).total_seconds()) + 3600)
+
+
+def _salt_cached(day: date) -> str | None:
+    try:
+        return cache.get(_salt_cache_key(day))
+    except Exception:  # Redis down: the database still knows it
+        logger.warning("click salt cache unavailable")
+        return None
+
+
+def _salt_shared(day: date) -> str:
+    """The salt every process uses for ``day``: the database's (created there on first use),
+    or, while PostgreSQL is down, a new one. Either way the copy in the cache wins, so two
+    processes that disagreed end up with the same salt. Raises if neither store answers: a
+    salt no other process can learn would count each visitor once per process."""
+    stored = True
+    try:
         salt = ClickSalt.objects.get_or_create(day=day, defaults={"salt": secrets.token_hex(32)})[
             0
         ].salt
+    except DatabaseError:
+        logger.warning("click salt: database unavailable, the salt lives in the cache for now")
+        salt, stored = secrets.token_hex(32), False
+    key = _salt_cache_key(day)
+    try:
+        if not cache.add(key, salt, _salt_cache_seconds(day)):
+            salt = cache.get(key) or salt
+    except Exception:
+        if not stored:
+            raise
+        logger.warning("click salt cache unavailable")
+    return salt
+
+
+def click_salt_for(*, day: date) -> str:
+    """The salt of ``day`` (UTC): from this process's memory, else the cache, else the
+    database. A PostgreSQL outage and a Redis restart each leave one of the two."""
+    salt = _salts.get(day)
+    if salt is None:
+        salt = _salt_cached(day) or _salt_shared(day)
         _salts.clear()
         _salts[day] = salt
     return salt
@@ -91,9 +138,17 @@ def click_salt_for(*, day: date) -> str:
 
 @transaction.atomic
 def click_salts_rotate(*, today: date | None = None) -> int:
-    """Delete every salt older than today: yesterday's visitors can no longer be linked."""
+    """Delete every salt older than today, here and in the cache: yesterday's visitors can
+    no longer be linked."""
     today = today or timezone.now().astimezone(UTC).date()
-    deleted, _ = ClickSalt.objects.filter(day__lt=today).delete()
+    older = ClickSalt.objects.filter(day__lt=today)
+    # Yesterday's may exist only in the cache (made while the database was down).
+    days = set(older.values_list("day", flat=True)) | {today - timedelta(days=1)}
+    deleted, _ = older.delete()
+    try:
+        cache.delete_many([_salt_cache_key(day) for day in days])
+    except Exception:  # the cached copies expire an hour after their day anyway
+        logger.warning("click salt cache unavailable")
     for day in [d for d in _salts if d < today]:
         del _salts[day]
     return deleted
@@ -163,7 +218,10 @@ def tracked_link_visit(
     event = None
     if countable:
         # The share id is filled in by the script (or below); 0 is a placeholder.
-        event = click_event_new(share_id=0, address=address, user_agent=user_agent)
+        try:
+            event = click_event_new(share_id=0, address=address, user_agent=user_agent)
+        except Exception:  # no salt: PostgreSQL and Redis both down; redirect anyway
+            logger.exception("click tracking failed: no visitor salt")
     link, recorded = tracked_link_follow(code=code, event=event, visitor_user_id=visitor_user_id)
     if (
         link is not None
@@ -306,19 +364,30 @@ def _ensure_group(buffer) -> None:
 
 
 def clicks_claim(*, buffer, consumer: str, count: int, reclaim_idle_ms: int | None = None):
-    """Claim up to ``count`` events: first any left pending by a dead flush, then new ones.
+    """Claim up to ``count`` events: first this consumer's own pending ones (a store that
+    failed), then any left pending by a dead flush, then new ones.
 
     Returns a list of (stream id, ClickEvent). Claimed events stay pending until acknowledged.
     """
     _ensure_group(buffer)
     key, group = settings.CLICK_STREAM_KEY, settings.CLICK_STREAM_GROUP
     idle = settings.CLICK_RECLAIM_IDLE_MS if reclaim_idle_ms is None else reclaim_idle_ms
-    _next, entries, *deleted = buffer.xautoclaim(key, group, consumer, idle, "0-0", count=count)
-    if deleted and deleted[0]:  # trimmed from the stream while pending: nothing to store
-        buffer.xack(key, group, *deleted[0])
+    # This consumer's own pending events first: a batch it could not store (PostgreSQL was
+    # down) is retried on the next beat, not after the reclaim idle time.
+    response = buffer.xreadgroup(group, consumer, {key: "0"}, count=count)
+    entries = response[0][1] if response else []
+    if not entries:
+        _next, entries, *deleted = buffer.xautoclaim(key, group, consumer, idle, "0-0", count=count)
+        if deleted and deleted[0]:  # trimmed from the stream while pending
+            buffer.xack(key, group, *deleted[0])
     if not entries:
         response = buffer.xreadgroup(group, consumer, {key: ">"}, count=count)
         entries = response[0][1] if response else []
+    # Entries deleted from the stream while still pending come back without fields: nothing
+    # to store, acknowledge them.
+    gone = [entry_id for entry_id, fields in entries if not fields]
+    if gone:
+        buffer.xack(key, group, *gone)
     return [(entry_id, ClickEvent.from_fields(fields)) for entry_id, fields in entries if fields]
 
 
