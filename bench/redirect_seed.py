@@ -1,4 +1,8 @@
-"""Seed the redirect benchmark: one item, N shares; write their codes; warm the link cache."""
+"""Seed the redirect benchmark: one item, N warm and N cold shares; write their codes.
+
+The warm codes are resolved once here, so their links are cached; the cold codes are not,
+so the first hit of each reads the database (bench/redirect's cold run).
+"""
 
 import sys
 
@@ -13,18 +17,9 @@ from posts.services.shares import share_code_new  # noqa: E402
 from posts.tracked_links import tracked_link_resolve  # noqa: E402
 
 
-def main(count: int, codes_path: str) -> None:
-    user, _ = User.objects.get_or_create(email="bench@example.com")
-    item, _ = ContentItem.objects.get_or_create(
-        slug="bench-launch",
-        defaults={
-            "url": "https://www.example.com/news/launch?from=bench",
-            "title": "Benchmark launch",
-            "status": ContentStatus.APPROVED,
-        },
-    )
+def _shares(user, item, count: int) -> list[str]:
     networks = list(Network.values)
-    Share.objects.bulk_create(
+    shares = Share.objects.bulk_create(
         [
             Share(
                 user=user,
@@ -37,12 +32,27 @@ def main(count: int, codes_path: str) -> None:
         ],
         batch_size=2000,
     )
-    codes = list(Share.objects.values_list("code", flat=True))
-    for code in codes:
+    return [share.code for share in shares]
+
+
+def main(count: int, warm_path: str, cold_path: str) -> None:
+    user, _ = User.objects.get_or_create(email="bench@example.com")
+    item, _ = ContentItem.objects.get_or_create(
+        slug="bench-launch",
+        defaults={
+            "url": "https://www.example.com/news/launch?from=bench",
+            "title": "Benchmark launch",
+            "status": ContentStatus.APPROVED,
+        },
+    )
+    warm = _shares(user, item, count)
+    cold = _shares(user, item, count)
+    for code in warm:
         tracked_link_resolve(code=code)
-    with open(codes_path, "w") as out:
-        out.write("\n".join(codes) + "\n")
+    for path, codes in ((warm_path, warm), (cold_path, cold)):
+        with open(path, "w") as out:
+            out.write("\n".join(codes) + "\n")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), sys.argv[2])
+    main(int(sys.argv[1]), sys.argv[2], sys.argv[3])
