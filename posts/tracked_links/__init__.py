@@ -129,6 +129,19 @@ def redis_client() -> redis.Redis | None:
     return client
 
 
+def client_address(meta) -> str:
+    """The client address for hashing and limits: REMOTE_ADDR, or the trusted proxy's view.
+
+    ``meta`` is ``request.META`` or a WSGI environ (the same keys).
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return meta.get("REMOTE_ADDR", "")
+
+
 def link_cache_key(code: str) -> str:
     return settings.TRACKED_LINK_KEY_PREFIX + code
 
