@@ -232,13 +232,26 @@ _FOLLOW_SHA = hashlib.sha1(_FOLLOW_LUA.encode()).hexdigest()  # noqa: S324 (Redi
 
 
 def _follow(client: redis.Redis, *args):
-    """EVALSHA without redis-py's Script wrapper (a third of the call's cost); the script is
-    loaded on first use and again after a Redis restart."""
+    """EVALSHA on a pooled connection, without redis-py's per-command machinery (retries,
+    timing hooks, the Script wrapper: more than the round trip costs). The script is loaded
+    on first use and again after a Redis restart; a connection that failed mid-answer is
+    dropped, so its half-read reply never reaches the next command."""
+    pool = client.connection_pool
+    conn = pool.get_connection()
     try:
-        return client.execute_command("EVALSHA", _FOLLOW_SHA, 2, *args)
-    except redis.exceptions.NoScriptError:
-        client.script_load(_FOLLOW_LUA)
-        return client.execute_command("EVALSHA", _FOLLOW_SHA, 2, *args)
+        conn.send_command("EVALSHA", _FOLLOW_SHA, 2, *args)
+        try:
+            return conn.read_response()
+        except redis.exceptions.NoScriptError:
+            conn.send_command("SCRIPT", "LOAD", _FOLLOW_LUA)
+            conn.read_response()
+            conn.send_command("EVALSHA", _FOLLOW_SHA, 2, *args)
+            return conn.read_response()
+    except BaseException:
+        conn.disconnect()
+        raise
+    finally:
+        pool.release(conn)
 
 
 def tracked_link_follow(
