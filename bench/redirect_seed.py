@@ -10,14 +10,21 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
 from accounts.models import User  # noqa: E402
 from ambassador.networks import Network  # noqa: E402
 from posts.models import ContentItem, ContentStatus, Share  # noqa: E402
 from posts.services.shares import share_code_new  # noqa: E402
-from posts.tracked_links import tracked_link_resolve  # noqa: E402
+from posts.tracked_links import (  # noqa: E402
+    TrackedLink,
+    destination_with_utm,
+    link_cache_key,
+    redis_client,
+)
 
 
-def _shares(user, item, count: int) -> list[str]:
+def _shares(user, item, count: int) -> list[Share]:
     networks = list(Network.values)
     shares = Share.objects.bulk_create(
         [
@@ -32,7 +39,7 @@ def _shares(user, item, count: int) -> list[str]:
         ],
         batch_size=2000,
     )
-    return [share.code for share in shares]
+    return shares
 
 
 def main(count: int, warm_path: str, cold_path: str) -> None:
@@ -47,11 +54,21 @@ def main(count: int, warm_path: str, cold_path: str) -> None:
     )
     warm = _shares(user, item, count)
     cold = _shares(user, item, count)
-    for code in warm:
-        tracked_link_resolve(code=code)
-    for path, codes in ((warm_path, warm), (cold_path, cold)):
+    # Cached exactly as the redirect's first visit would cache each link, in one pipeline.
+    pipe = redis_client().pipeline(transaction=False)
+    for share in warm:
+        link = TrackedLink(
+            share_id=share.pk,
+            sharer_id=user.pk,
+            destination=destination_with_utm(
+                url=item.url, network=share.network, campaign=item.slug, share_id=share.pk
+            ),
+        )
+        pipe.set(link_cache_key(share.code), link.pack(), ex=settings.TRACKED_LINK_CACHE_SECONDS)
+    pipe.execute()
+    for path, shares in ((warm_path, warm), (cold_path, cold)):
         with open(path, "w") as out:
-            out.write("\n".join(codes) + "\n")
+            out.write("\n".join(share.code for share in shares) + "\n")
 
 
 if __name__ == "__main__":
