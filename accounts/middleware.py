@@ -3,10 +3,13 @@ import zoneinfo
 from django.utils import timezone, translation
 
 from accounts import selectors
+from accounts.identity_cookie import identity_cookie_sync
 
 
 class UserPreferencesMiddleware:
-    """A signed-in person's saved language wins over the browser's; their time zone applies.
+    """A signed-in person's saved language wins over the browser's; their time zone applies;
+    their signed identity cookie (``accounts.identity_cookie``) is kept in step with who is
+    signed in.
 
     (The tracked link ``/r/<code>`` never gets here: ``posts.middleware`` answers it first.)
     """
@@ -26,6 +29,7 @@ class UserPreferencesMiddleware:
                 timezone.deactivate()
         response = self.get_response(request)
         timezone.deactivate()
+        identity_cookie_sync(request=request, response=response)
         return response
 
 

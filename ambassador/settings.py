@@ -508,6 +508,15 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="ambassador-demo")
 # How long a resolved tracked link (code -> share, destination) stays in the cache.
 TRACKED_LINK_CACHE_SECONDS = env.int("TRACKED_LINK_CACHE_SECONDS", default=3600)
 TRACKED_LINK_KEY_PREFIX = env.str("TRACKED_LINK_KEY_PREFIX", default="amb:tl:")
+# The WSGI callable that answers /r/<code> in front of Django (ambassador/wsgi.py): no
+# request object, no middleware; anything it cannot answer exactly as the Django view would
+# goes on to Django. Empty: Django answers every tracked link (posts.middleware).
+TRACKED_LINK_WSGI_APP = env.str(
+    "TRACKED_LINK_WSGI_APP", default="posts.tracked_links.wsgi.TrackedLinkApplication"
+)
+# The signed cookie naming a signed-in person (accounts.identity_cookie), so the tracked link
+# knows the sharer's own click without reading the session.
+TRACKED_LINK_IDENTITY_COOKIE_NAME = "ambassador_person"
 # Unknown codes from one address: this many 404s per window, then 429.
 TRACKED_LINK_GUESS_LIMIT = env.int("TRACKED_LINK_GUESS_LIMIT", default=20)
 TRACKED_LINK_GUESS_WINDOW_SECONDS = env.int("TRACKED_LINK_GUESS_WINDOW_SECONDS", default=600)

@@ -1,4 +1,8 @@
-"""The tracked link's hot path, served before the rest of the middleware stack."""
+"""The tracked link served before the rest of the middleware stack.
+
+In production ``posts.tracked_links.wsgi`` answers ``/r/<code>`` before Django is reached;
+this is the path for what it hands over (and for the test client, and with it switched off).
+"""
 
 from django.urls import resolve
 

@@ -7,7 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from posts.models import ContentStatus
+from posts.models import ContentStatus, ShareDailyClicks
+from posts.services.clicks import clicks_flush
 from tests.posts.factories import BROWSER_UA, ShareFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,17 +172,51 @@ def test_redirect_cached_code_anonymous_human_runs_no_queries(client, django_ass
     assert response.status_code == 302
 
 
-def test_redirect_cached_code_signed_in_non_sharer_runs_only_the_session_read(
+def test_redirect_cached_code_signed_in_non_sharer_runs_no_queries(
     client, personas, django_assert_num_queries
 ):
     share = ShareFactory(user=personas.employee_b)
     client.force_login(personas.employee)
-    client.get(reverse("posts:my_shares"))  # the session's first request records the session
+    client.get(reverse("posts:my_shares"))  # a page sets the signed identity cookie
+    _get(client, f"/r/{share.code}")  # caches the link
+    with django_assert_num_queries(0):
+        response = _get(client, f"/r/{share.code}")
+    assert response.status_code == 302
+
+
+def test_redirect_session_from_before_identity_cookie_runs_only_the_session_read(
+    client, personas, django_assert_num_queries
+):
+    share = ShareFactory(user=personas.employee_b)
+    client.force_login(personas.employee)  # a session cookie, no identity cookie yet
     _get(client, f"/r/{share.code}")  # caches the link
     with django_assert_num_queries(1) as captured:
         response = _get(client, f"/r/{share.code}")
     assert response.status_code == 302
     assert "django_session" in captured.captured_queries[0]["sql"]
+
+
+def test_redirect_sharer_with_identity_cookie_is_not_counted(client, django_assert_num_queries):
+    share = ShareFactory()
+    client.force_login(share.user)
+    client.get(reverse("posts:my_shares"))  # a page sets the signed identity cookie
+    del client.cookies["sessionid"]  # the identity cookie alone says who clicks
+    client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")  # caches the link
+    with django_assert_num_queries(0):
+        response = _get(client, f"/r/{share.code}")
+    clicks_flush()
+    assert response.status_code == 302
+    assert not response.cookies
+    assert not ShareDailyClicks.objects.filter(share=share).exists()
+
+
+def test_redirect_tampered_identity_cookie_is_counted(client):
+    share = ShareFactory()
+    client.cookies["ambassador_person"] = f"{share.user_id}:1abcde:forgedsignature"
+    response = _get(client, f"/r/{share.code}")
+    clicks_flush()
+    assert response.status_code == 302
+    assert ShareDailyClicks.objects.get(share=share).clicks == 1
 
 
 def test_redirect_signed_in_visitor_gets_no_vary_cookie(client, personas):
