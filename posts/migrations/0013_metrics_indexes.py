@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0009_user_company_curator"),
-        ("posts", "0011_metrics_rollups_rates_points"),
+        ("posts", "0012_share_post_url_unique"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
