@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import CONNECTABLE_NETWORKS, Connection, NotificationSetting, User
 from posts.models import CollectStatus, EngagementReading, Share, ShareStatus
@@ -52,5 +52,5 @@ def shares_failed() -> QuerySet[Share]:
     return (
         Share.objects.filter(Q(status=ShareStatus.FAILED) | Q(collect_status=CollectStatus.FAILED))
         .select_related("user", "item")
-        .order_by("-failed_at", "-created_at", "-id")
+        .order_by(F("failed_at").desc(nulls_last=True), "-created_at", "-id")
     )

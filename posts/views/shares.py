@@ -337,6 +337,9 @@ def share_post_url(request, pk: int):
                 {**_done_context(request, share), "post_url_form": form},
                 status=400,
             )
+        if not _pastable(share):  # its row shows no form: say it above the list
+            for error in form.errors.get("post_url", []):
+                messages.error(request, error)
         return _my_shares_page(request, form=form, form_share_id=share.pk, status=400)
     messages.success(
         request, _("Thank you: the share counts as posted and its engagement will be read.")
