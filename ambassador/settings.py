@@ -561,6 +561,11 @@ if FAKE_NETWORKS:
     )
     LINKEDIN_OAUTH_URL = LINKEDIN_API_URL = _fake(FAKE_NETWORKS_PORT_BASE + 2)
     X_AUTHORIZE_URL = X_API_URL = _fake(FAKE_NETWORKS_PORT_BASE + 3)
+    # Connecting posts a form that the app answers with a redirect to the network's authorize
+    # page: the fakes are plain http on loopback, which the policy's "https:" does not cover.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += [
+        _fake(FAKE_NETWORKS_PORT_BASE + offset) for offset in range(4)
+    ]
 
 # --- Reach metrics -------------------------------------------------------------------------
 
