@@ -1,34 +1,10 @@
-"""A lab for real faults of the click pipeline: its own Redis and PostgreSQL, gunicorn, a
-Celery worker and beat, a load generator, and the switches that break them.
-
-Everything runs in separate processes on free ports in a temporary directory, so the
-machine's shared PostgreSQL (5432) and Redis (6379) are never touched. Used by
-``tests/posts/test_click_faults.py`` (short faults) and ``bench/faults`` (longer ones).
-
-    with ClickFaultLab() as lab:
-        load = lab.load(rate=50)
-        load.start()
-        lab.redis_restart(down_seconds=3)
-        sent = load.stop()
-        stored = lab.wait_stored(expected=...)
-
-What is counted:
-
-- ``sent``: clicks the load generator got a 302 for (each from a known visitor to a known
-  code, all human: a browser user agent, GET, no prefetch);
-- ``stored``: rows of ``posts_click`` and the sums of ``posts_sharedailyclicks`` read from
-  the lab's database after the backlog drained.
-
-Visitors repeat (each visits one code several times during a run), so the daily unique
-visitors show whether the visitor-hash salt stayed the same through the fault.
-"""
+"""The lab's processes: its own Redis and PostgreSQL, gunicorn, a Celery worker and beat."""
 
 from __future__ import annotations
 
 import atexit
 import contextlib
 import http.client
-import itertools
 import os
 import shlex
 import shutil
@@ -37,17 +13,17 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import redis
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.posts.click_fault_lab.load import Load
+
+ROOT = Path(__file__).resolve().parents[3]
 BIN = ROOT / ".venv" / "bin"
 PYTHON = str(BIN / "python") if (BIN / "python").exists() else sys.executable
 
@@ -65,10 +41,6 @@ def _pg_bin() -> Path:
 
 
 PG_BIN = _pg_bin()
-BROWSER_UA = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
-)
 STREAM_KEY = "amb:clicks"
 STREAM_GROUP = "flush"
 
@@ -122,126 +94,6 @@ def _wait(check, seconds: float, what: str) -> None:
                 return
         time.sleep(0.1)
     raise TimeoutError(f"{what} not ready after {seconds:.0f} s")
-
-
-@dataclass
-class LoadResult:
-    sent: int  # 302s received
-    visitors: int  # distinct visitors among them
-    failures: Counter  # status code or exception name -> count
-    max_latency_s: float
-    seconds: float
-    slow: list[tuple[float, float]] = field(default_factory=list)  # (began at s, took s) > 1 s
-
-    def __str__(self) -> str:
-        failed = ", ".join(f"{k} x{v}" for k, v in sorted(self.failures.items())) or "none"
-        return (
-            f"sent {self.sent} clicks (302) from {self.visitors} visitors in "
-            f"{self.seconds:.1f} s, failures {failed}, slowest {self.max_latency_s * 1000:.0f} ms"
-        )
-
-
-@dataclass
-class Load:
-    """Threads sending human clicks at about ``rate`` per second, each from a known visitor.
-
-    Visitor ``v`` (an address in 10.0.0.0/8, sent as X-Forwarded-For behind one trusted
-    proxy) always visits code ``v % len(codes)``; ``visitors`` of them take turns, so each
-    visits several times in a run. ``visitor_offset`` keeps runs' visitors apart.
-    """
-
-    port: int
-    codes: list[str]
-    rate: float = 50.0
-    threads: int = 4
-    visitors: int = 300
-    visitor_offset: int = 0
-    # As long as gunicorn's own timeout: every request gets its answer, none is guessed.
-    timeout: float = 35.0
-    _counter: itertools.count = field(default_factory=itertools.count)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _running: threading.Event = field(default_factory=threading.Event)
-    _workers: list[threading.Thread] = field(default_factory=list)
-    _sent: int = 0
-    _seen: set = field(default_factory=set)
-    _failures: Counter = field(default_factory=Counter)
-    _max_latency: float = 0.0
-    _slow: list = field(default_factory=list)
-    _started: float = 0.0
-    _stopped: float = 0.0
-
-    def start(self) -> Load:
-        self._running.set()
-        self._started = time.monotonic()
-        for _ in range(self.threads):
-            worker = threading.Thread(target=self._run, daemon=True)
-            worker.start()
-            self._workers.append(worker)
-        return self
-
-    def stop(self) -> LoadResult:
-        self._running.clear()
-        for worker in self._workers:
-            worker.join()
-        self._stopped = time.monotonic()
-        return self.result()
-
-    def result(self) -> LoadResult:
-        with self._lock:
-            return LoadResult(
-                sent=self._sent,
-                visitors=len(self._seen),
-                failures=Counter(self._failures),
-                max_latency_s=self._max_latency,
-                seconds=(self._stopped or time.monotonic()) - self._started,
-                slow=list(self._slow),
-            )
-
-    def _run(self) -> None:
-        interval = self.threads / self.rate
-        next_at = time.monotonic()
-        while self._running.is_set():
-            n = next(self._counter)
-            visitor = self.visitor_offset + n % self.visitors
-            self._click(visitor)
-            next_at += interval
-            delay = next_at - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            else:
-                next_at = time.monotonic()  # behind (a slow answer): no burst to catch up
-
-    def _click(self, visitor: int) -> None:
-        code = self.codes[visitor % len(self.codes)]
-        address = f"10.{visitor >> 16 & 255}.{visitor >> 8 & 255}.{visitor & 255}"
-        began = time.monotonic()
-        outcome: str | None = None
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
-            try:
-                conn.request(
-                    "GET",
-                    f"/r/{code}",
-                    headers={"User-Agent": BROWSER_UA, "X-Forwarded-For": address},
-                )
-                response = conn.getresponse()
-                response.read()
-                if response.status != 302:
-                    outcome = str(response.status)
-            finally:
-                conn.close()
-        except Exception as exc:
-            outcome = type(exc).__name__
-        latency = time.monotonic() - began
-        with self._lock:
-            self._max_latency = max(self._max_latency, latency)
-            if latency > 1:
-                self._slow.append((began - self._started, latency))
-            if outcome is None:
-                self._sent += 1
-                self._seen.add(visitor)
-            else:
-                self._failures[outcome] += 1
 
 
 @dataclass(frozen=True)
@@ -577,125 +429,3 @@ class ClickFaultLab:
             if time.monotonic() > deadline:
                 return self.stored() - before
             time.sleep(0.5)
-
-
-# --- The four faults, as the tests and bench/faults run them -------------------------------
-
-
-@dataclass
-class FaultResult:
-    name: str
-    did: list[str]
-    load: LoadResult
-    stored: Stored
-    facts: dict[str, int]  # what the fault found, e.g. events held by the killed flush
-
-    @property
-    def sent(self) -> int:
-        return self.load.sent
-
-    @property
-    def lost(self) -> int:
-        return max(0, self.sent - self.stored.clicks)
-
-    @property
-    def doubled(self) -> int:
-        return max(0, self.stored.clicks - self.sent)
-
-    def report(self) -> str:
-        lines = [f"fault: {self.name}", *(f"  {line}" for line in self.did)]
-        lines.append(f"  {self.load}")
-        lines.append(
-            f"  stored {self.stored.clicks} click events, daily totals {self.stored.daily_clicks}"
-            f" clicks / {self.stored.daily_uniques} unique visitors"
-            f" (expected {self.sent} / {self.load.visitors}); lost {self.lost},"
-            f" doubled {self.doubled}"
-        )
-        return "\n".join(lines)
-
-
-def _run(lab: ClickFaultLab, name: str, load: Load, fault, settle: float, drain: float):
-    did: list[str] = []
-    before = lab.stored()
-    load.start()
-    time.sleep(settle)
-    facts = fault(did)
-    time.sleep(settle)
-    result = load.stop()
-    began = time.monotonic()
-    stored = lab.wait_stored(before=before, expected=result.sent, seconds=drain)
-    did.append(f"drained {time.monotonic() - began:.1f} s after the load stopped")
-    return FaultResult(name, did, result, stored, facts)
-
-
-def fault_worker_killed(lab: ClickFaultLab, load: Load, *, down_seconds: float = 2.0):
-    def fault(did):
-        held = lab.worker_kill_mid_flush()
-        did.append(f"SIGKILLed the worker in a flush holding {held} claimed events")
-        time.sleep(down_seconds)
-        pending = sum(lab.pending().values())
-        did.append(f"events pending for the dead worker: {pending}")
-        lab.worker_start()
-        did.append(f"started a new worker after {down_seconds:.0f} s")
-        return {"held": held, "pending_after_kill": pending}
-
-    return _run(lab, "worker killed mid-flush", load, fault, settle=3, drain=120)
-
-
-def fault_redis_restarted(lab: ClickFaultLab, load: Load, *, down_seconds: float = 3.0):
-    def fault(did):
-        backlog = lab.backlog()
-        lab.redis_stop()
-        time.sleep(down_seconds / 2)
-        direct = lab.stored().clicks
-        time.sleep(down_seconds / 2)
-        direct = lab.stored().clicks - direct
-        lab.redis_start()
-        did.append(
-            f"stopped Redis (SIGTERM, append-only, {lab.appendfsync}) with {backlog} events"
-            f" buffered, started it again after {down_seconds:.0f} s;"
-            f" {direct} clicks written directly in the second half of the outage,"
-            f" {lab.backlog()} events back in the stream"
-        )
-        return {"backlog_before": backlog, "direct_writes": direct}
-
-    return _run(lab, "Redis restarted", load, fault, settle=3, drain=120)
-
-
-def fault_postgres_restarted(lab: ClickFaultLab, load: Load, *, down_seconds: float = 5.0):
-    def fault(did):
-        lab.postgres_stop()
-        did.append("stopped PostgreSQL (fast shutdown: open transactions cut off)")
-        lab.web_worker_add()
-        did.append("added a fresh gunicorn worker while it was down (TTIN)")
-        backlog = lab.backlog()
-        time.sleep(down_seconds)
-        buffered = lab.backlog() - backlog
-        did.append(f"{buffered} events buffered in Redis while it was down")
-        lab.postgres_start()
-        did.append(f"started PostgreSQL again after {down_seconds:.0f} s")
-        lab.web_worker_remove()
-        return {"buffered_while_down": buffered}
-
-    return _run(lab, "PostgreSQL restarted", load, fault, settle=3, drain=120)
-
-
-def fault_beat_stopped(lab: ClickFaultLab, load: Load, *, stop_seconds: float = 120.0):
-    def fault(did):
-        lab.beat_stop()
-        time.sleep(stop_seconds)
-        backlog = lab.backlog()
-        did.append(f"stopped beat for {stop_seconds:.0f} s: {backlog} events buffered")
-        lab.beat_start()
-        did.append("started beat again")
-        return {"backlog": backlog}
-
-    return _run(lab, "beat stopped", load, fault, settle=3, drain=120)
-
-
-FAULTS = {
-    "worker": fault_worker_killed,
-    "redis": fault_redis_restarted,
-    "postgres": fault_postgres_restarted,
-    "beat": fault_beat_stopped,
-}
