@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import Team, User
 from ambassador.celery import app as celery_app
@@ -69,8 +71,6 @@ def _fast_password_hashing(settings):
 def _default_language():
     """Every test starts in English: a request that activated Norwegian leaves it active
     in the thread (LocaleMiddleware never deactivates), which would leak into the next test."""
-    from django.utils import translation
-
     translation.activate("en")
     yield
     translation.activate("en")
@@ -79,8 +79,6 @@ def _default_language():
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings, request):
     """Each test starts with an empty cache (rate limits, resolved links)."""
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()

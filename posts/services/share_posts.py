@@ -243,7 +243,7 @@ def share_publish_retry(*, share_id: int, by: User) -> bool:
         target=Share.objects.get(pk=share_id),
         detail={"share": share_id},
     )
-    from posts.tasks import publish_share  # the task module imports these services
+    from posts.tasks import publish_share  # noqa: PLC0415 — posts.tasks imports this module
 
     transaction.on_commit(lambda: publish_share.delay(share_id))
     return True

@@ -13,6 +13,7 @@ from accounts.models import AuditEvent
 from ambassador.networks import Network
 from posts.models import CollectStatus, Share, ShareStatus
 from posts.services import publishing
+from posts.tracked_links import tracked_link_url
 from tests.posts.factories import ShareFactory, reading
 from tests.posts.publishing.conftest import connect, scheduled_share
 
@@ -114,8 +115,6 @@ def test_my_shares_failed_reason_in_the_employees_language(client, personas, mas
 
 
 def test_my_shares_x_duplicate_is_shown_and_not_retried(client, personas, x):
-    from posts.tracked_links import tracked_link_url
-
     account, _connection = connect(x, personas.employee, Network.X)
     share = scheduled_share(personas.employee, Network.X, item__title="Twice")
     x.add_post(account, f"Read this {tracked_link_url(code=share.code)}")
