@@ -1,5 +1,6 @@
 """Numbers on the metrics pages: formatted, labelled with their definition, never a fake 0."""
 
+import html
 from decimal import Decimal
 from functools import lru_cache
 
@@ -87,7 +88,9 @@ def _render(value, kind: str, key: str, currency: str = "", language: str | None
     if definition is None or kind == TEXT:
         return format_html('<span class="{}">{}</span>', css, text)
     tooltip = _tooltip(language, key, kind == CHANGE)
-    return mark_safe(f'<span class="{css}"{tooltip}>{escape(text)}</span>')  # noqa: S308
+    # The standard library's escape: Django's wraps it for lazy strings, which cost more
+    # than the escaping itself over a page of numbers.
+    return mark_safe(f'<span class="{css}"{tooltip}>{html.escape(text)}</span>')  # noqa: S308
 
 
 @register.simple_tag
