@@ -1,5 +1,6 @@
 -- wrk script for bench/redirect: GET /r/<code> over the seeded codes, or the bare redirect.
--- Usage: wrk ... -s bench/redirect.lua <url> -- <codes file> [bare]
+-- Usage: wrk ... -s bench/redirect.lua <url> -- <codes file> [bare|tracked] [close]
+-- "close" sends Connection: close, a new connection per request (as each visitor's click is).
 local codes = {}
 local bare = false
 local threads = {}
@@ -13,6 +14,7 @@ function init(args)
     if #line > 0 then codes[#codes + 1] = line end
   end
   bare = args[2] == "bare"
+  if args[3] == "close" then wrk.headers["Connection"] = "close" end
   math.randomseed(os.time() + math.floor(os.clock() * 1000000))
 end
 

@@ -208,6 +208,10 @@ def tracked_link_resolve(*, code: str) -> TrackedLink | None:
     link = _link_cached(code)
     if link is not None:
         return link
+    return _link_from_database(code)
+
+
+def _link_from_database(code: str) -> TrackedLink | None:
     row = (
         Share.objects.filter(code=code)
         .values_list("id", "user_id", "network", "item__url", "item__slug")
@@ -279,10 +283,13 @@ def tracked_link_follow(
                 head,
                 tail,
             )
-            if packed:
-                return TrackedLink.unpack(packed), True
         except Exception:
             logger.warning("tracked link cache unavailable")
+        else:
+            if packed:
+                return TrackedLink.unpack(packed), True
+            # Not cached: the script has just looked, so go straight to the database.
+            return _link_from_database(code), False
     return tracked_link_resolve(code=code), False
 
 
