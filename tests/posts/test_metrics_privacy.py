@@ -160,3 +160,24 @@ def test_team_names_and_titles_are_translated_in_your_own_shares(client, quinn_w
     assert "Salg Nord" in shares_csv
     assert "Team A" not in shares_csv
     assert "Vårnytt" in shares_csv
+
+
+def test_privacy_content_shared_by_fewer_than_the_minimum_is_not_listed(client, quinn_world):
+    day = today() - dt.timedelta(days=2)
+    solo = ContentItemFactory(title_en="Quinn's solo piece", title_nb="Quinns eget stykke")
+    share = ShareFactory(user=quinn_world.quinn, item=solo, network="LINKEDIN", created_at=at(day))
+    daily_clicks(share, day, 3917)
+    rollup()
+
+    for viewer in (quinn_world.manager_a, quinn_world.admin):
+        client.force_login(viewer)
+        page = client.get("/metrics/").content.decode()
+        rows = csv_parse(client.get("/metrics/export/content.csv").content)
+        titles = [row[0] for row in rows[1:]]
+        assert titles == ["Spring news"], (viewer, rows)
+        assert "Quinn&#x27;s solo piece" not in page and "Quinn's solo piece" not in page
+        assert "Only content that at least 5 people shared is listed" in page
+        # The item's clicks still count in the totals: only its own row is withheld.
+        summary = client.get("/metrics/export/summary.csv").content.decode()
+        total_clicks = QUINN_CLICKS + 5 + 4 * 2 + 3917
+        assert str(total_clicks) in summary, summary

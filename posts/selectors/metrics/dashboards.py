@@ -20,7 +20,7 @@ from posts.models import (
     ShareFacts,
     TeamNetworkDay,
 )
-from posts.selectors.metric_scopes import Scope, TeamGroup
+from posts.selectors.metric_scopes import Scope, TeamGroup, min_group_size
 from posts.selectors.metrics.figures import (
     FIGURE_FIELDS,
     Figures,
@@ -150,7 +150,9 @@ _NAMED_SUMS = ", ".join(f"CAST(SUM({name}) AS BIGINT) AS {name}" for name in FIG
 
 # Every figure of the dashboard but the opted-in people, in one query: the network-days of
 # both periods (totals, networks, weeks, EMV), the teams of the period, the people who shared
-# in each period (participation), and the top content with its titles in every language.
+# in each period (participation), and the top content with its titles in every language —
+# only items that at least the minimum group size of people in scope shared, so that no row
+# is one person's figures.
 # Portable SQL (PostgreSQL and SQLite); identifiers come from model metadata, values are
 # parameters.
 _FIGURES_SQL = """
@@ -178,6 +180,10 @@ FROM (
     SELECT item_id, {named_sums}
     FROM {content_day} WHERE day >= %s AND day <= %s AND {teams}
     GROUP BY item_id
+    HAVING (
+        SELECT COUNT(DISTINCT f.user_id) FROM {facts} f
+        WHERE f.item_id = {content_day}.item_id AND f.shared_on <= %s AND {teams}
+    ) >= %s
     ORDER BY clicks DESC, potential_reach DESC, item_id
     LIMIT %s
 ) top JOIN {item} i ON i.id = top.item_id
@@ -239,7 +245,9 @@ def _figure_query(scope: Scope, period: Period) -> list[tuple]:
         *(previous.start, period.end, *team_params),
         *(period.start, period.end, *team_params),
         *(period.start, period.end, previous.start, previous.end, *people_params),
-        *(period.start, period.end, *team_params, TOP_CONTENT),
+        *(period.start, period.end, *team_params),
+        *(period.end, *team_params, min_group_size()),
+        TOP_CONTENT,
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
