@@ -6,7 +6,9 @@
 - two beats (and two workers) running at once: still once;
 - the broker is flushed after the tick handed the emails over: nothing is lost;
 - a LinkedIn grant about to expire and a connection marked "reconnect needed": each told
-  once, by a worker and two beats.
+  once, by a worker and two beats;
+- a worker killed (SIGKILL) while a real SMTP server holds one of its messages: a new
+  worker sends every email, none lost; only what the dead worker had handed over goes twice.
 
 The tick runs every second here (``NOTIFICATIONS_TICK_SECONDS``), and a handed-over row
 that nobody claimed is handed over again after 3 seconds (``NOTIFICATIONS_REQUEUE_SECONDS``).
@@ -15,6 +17,7 @@ that nobody claimed is handed over again after 3 seconds (``NOTIFICATIONS_REQUEU
 import datetime as dt
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -44,6 +47,7 @@ from ambassador.celery import app
 from ambassador.networks import Network
 from tests.factories import TeamFactory, UserFactory
 from tests.fakes.slack import FakeSlack
+from tests.fakes.smtp import FakeSMTP
 from tests.posts.factories import ContentItemFactory
 from tests.training.factories import ModuleFactory
 
@@ -298,3 +302,69 @@ def test_connection_expiring_and_broken_are_each_sent_once(celery):
     sent = celery.sent()
     assert sorted(sent) == sorted(rows.values_list("pk", flat=True))
     assert set(sent.values()) == {1}
+
+
+def test_a_worker_killed_mid_send_loses_nothing(celery):
+    now = timezone.now()
+    people = UserFactory.create_batch(20)
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=person,
+            kind=NotificationKind.TRAINING_DUE,
+            subject=f"training.module:{index}",
+            period="due-7d",
+            title="A module is due",
+            url="/training/",
+            email_state=Notification.EmailState.PENDING,
+            email_due_at=now - dt.timedelta(minutes=1),
+        )
+        for index, person in enumerate(people)
+    )
+    rows = Notification.objects.filter(kind=NotificationKind.TRAINING_DUE, period="due-7d")
+    # The 5th message stays in DATA, already received, not yet acknowledged.
+    smtp = FakeSMTP(hold_at=5).start()
+    try:
+        celery.env["EMAIL_URL"] = smtp.url
+        # A dead worker's claim is given back after 3 seconds instead of 15 minutes.
+        celery.env["NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS"] = "3"
+        notifications_tick()  # one batch of 20 on the broker
+        doomed = celery.worker()
+        assert wait_for(smtp.holding.is_set, timeout=60), celery.logs()
+        assert rows.filter(email_state="SENDING").count() == 20
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait(timeout=10)
+        handed_over = Counter(_notification_ids(smtp.received))
+        (held,) = _notification_ids(smtp.received[4:])
+        smtp.release.set()
+        assert rows.filter(email_state="SENDING").count() == 20
+        celery.worker()
+        celery.beat()
+        assert wait_for(lambda: not rows.exclude(email_state="SENT").exists(), timeout=60), (
+            celery.logs()
+        )
+        celery.stop_all()
+    finally:
+        smtp.stop()
+    sent = Counter(_notification_ids(smtp.received))
+    pks = set(rows.values_list("pk", flat=True))
+    assert len(handed_over) == 5
+    assert set(handed_over) <= pks
+    # Never lost: every row is SENT and every person has their email.
+    assert set(sent) == pks
+    assert {to for message in smtp.received for to in message.recipients} == {
+        person.email for person in people
+    }
+    # Sent again: the held message (delivered, but the dead worker never knew), and at most
+    # the others it had handed over, as its claim on the whole batch was given back — email
+    # cannot be made idempotent. Nothing else twice, nothing three times.
+    twice = {pk for pk, count in sent.items() if count == 2}
+    assert held in twice
+    assert twice <= set(handed_over)
+    assert set(sent.values()) <= {1, 2}
+    assert sum(sent.values()) <= 20 + len(handed_over)
+    # One attempt by the dead worker, one by the new one.
+    assert set(rows.values_list("email_attempts", flat=True)) == {2}
+
+
+def _notification_ids(messages) -> list[int]:
+    return [int(match.group(1)) for m in messages for match in MESSAGE_ID.finditer(m.data)]
