@@ -482,6 +482,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # back.
 NOTIFICATIONS_REQUEUE_SECONDS = env.int("NOTIFICATIONS_REQUEUE_SECONDS", default=600)
 NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=900)
+# Sent emails of a batch are recorded every this many messages, so a worker killed mid-batch
+# sends at most these again.
+NOTIFICATIONS_EMAIL_CHECKPOINT = env.int("NOTIFICATIONS_EMAIL_CHECKPOINT", default=50)
 # How long the "Share" link in a digest works.
 DIGEST_SHARE_LINK_MAX_AGE_DAYS = env.int("DIGEST_SHARE_LINK_MAX_AGE_DAYS", default=14)
 

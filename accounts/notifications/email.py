@@ -239,8 +239,14 @@ class SendResult:
     errors: dict[int, str] = field(default_factory=dict)
 
 
-def _send_all(pairs, result: SendResult) -> None:
-    """Send each message on one connection, reopened once if the server hangs up."""
+def _send_all(pairs, result: SendResult, *, now: dt.datetime) -> None:
+    """Send each message on one connection, reopened once if the server hangs up.
+
+    Sent rows are recorded every ``NOTIFICATIONS_EMAIL_CHECKPOINT`` messages: a worker killed
+    mid-batch has its claim given back, and only what it sent since the last checkpoint goes
+    out twice (email cannot be made idempotent), at the cost of one UPDATE per checkpoint."""
+    every = max(1, settings.NOTIFICATIONS_EMAIL_CHECKPOINT)
+    recorded = 0
     connection = get_connection()
     try:
         connection.open()
@@ -266,6 +272,9 @@ def _send_all(pairs, result: SendResult) -> None:
                 result.errors[row.pk] = str(exc)[:300]
             else:
                 result.sent.append(row.pk)
+                if len(result.sent) - recorded >= every:
+                    _record_sent(result.sent[recorded:], now=now)
+                    recorded = len(result.sent)
     finally:
         try:
             connection.close()
@@ -273,14 +282,19 @@ def _send_all(pairs, result: SendResult) -> None:
             logger.warning("The mail connection did not close cleanly.")
 
 
+def _record_sent(ids: list[int], *, now: dt.datetime) -> None:
+    Notification.objects.filter(email_state=Notification.EmailState.SENDING, pk__in=ids).update(
+        email_state=Notification.EmailState.SENT, email_sent_at=now, email_error=""
+    )
+
+
 def _finish(result: SendResult, *, now: dt.datetime) -> None:
-    """Record the batch's outcome: a fixed number of UPDATEs, whatever its size."""
+    """Record the batch's outcome: a fixed number of UPDATEs, whatever its size (rows
+    already recorded at a checkpoint are SENT and left alone)."""
     states = Notification.EmailState
     sending = Notification.objects.filter(email_state=states.SENDING)
     if result.sent:
-        sending.filter(pk__in=result.sent).update(
-            email_state=states.SENT, email_sent_at=now, email_error=""
-        )
+        _record_sent(result.sent, now=now)
     if result.skipped:
         sending.filter(pk__in=result.skipped).update(email_state=states.SKIPPED)
     if result.dropped:
@@ -335,6 +349,6 @@ def emails_send(*, notification_ids: list[int], now: dt.datetime | None = None) 
             logger.exception("Rendering notification %s failed", row.pk)
             result.failed[f"Could not be rendered: {type(exc).__name__}"].append(row.pk)
     if pairs:
-        _send_all(pairs, result)
+        _send_all(pairs, result, now=now)
     _finish(result, now=now)
     return result

@@ -327,16 +327,19 @@ def test_a_worker_killed_mid_send_loses_nothing(celery):
         celery.env["EMAIL_URL"] = smtp.url
         # A dead worker's claim is given back after 3 seconds instead of 15 minutes.
         celery.env["NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS"] = "3"
+        # Sent rows are recorded every two messages: the 2nd and the 4th are checkpoints.
+        celery.env["NOTIFICATIONS_EMAIL_CHECKPOINT"] = "2"
         notifications_tick()  # one batch of 20 on the broker
         doomed = celery.worker()
         assert wait_for(smtp.holding.is_set, timeout=60), celery.logs()
-        assert rows.filter(email_state="SENDING").count() == 20
+        assert rows.filter(email_state="SENDING").count() == 16
+        assert rows.filter(email_state="SENT").count() == 4
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait(timeout=10)
         handed_over = Counter(_notification_ids(smtp.received))
         (held,) = _notification_ids(smtp.received[4:])
         smtp.release.set()
-        assert rows.filter(email_state="SENDING").count() == 20
+        assert rows.filter(email_state="SENDING").count() == 16
         celery.worker()
         celery.beat()
         assert wait_for(lambda: not rows.exclude(email_state="SENT").exists(), timeout=60), (
@@ -354,16 +357,17 @@ def test_a_worker_killed_mid_send_loses_nothing(celery):
     assert {to for message in smtp.received for to in message.recipients} == {
         person.email for person in people
     }
-    # Sent again: the held message (delivered, but the dead worker never knew), and at most
-    # the others it had handed over, as its claim on the whole batch was given back — email
-    # cannot be made idempotent. Nothing else twice, nothing three times.
+    # Sent again: only the held message (delivered, but the dead worker never knew) — the
+    # four before it were recorded at checkpoints. Email cannot be made idempotent.
     twice = {pk for pk, count in sent.items() if count == 2}
-    assert held in twice
-    assert twice <= set(handed_over)
-    assert set(sent.values()) <= {1, 2}
-    assert sum(sent.values()) <= 20 + len(handed_over)
-    # One attempt by the dead worker, one by the new one.
-    assert set(rows.values_list("email_attempts", flat=True)) == {2}
+    assert twice == {held}
+    assert set(sent.values()) == {1, 2}
+    assert sum(sent.values()) == 21
+    # The checkpointed four took one attempt; the rest one by the dead worker, one by the new.
+    attempts = dict(rows.values_list("pk", "email_attempts"))
+    first_four = set(handed_over) - {held}
+    assert {attempts[pk] for pk in first_four} == {1}
+    assert {attempts[pk] for pk in pks - first_four} == {2}
 
 
 def _notification_ids(messages) -> list[int]:
