@@ -36,6 +36,9 @@ from training.models import Completion, Module
 from training.selectors import guideline_current, users_without_current_acknowledgement
 
 TOP_CONTENT = 10
+# The most-clicked items looked at for the top list; of those, only items that at least the
+# minimum group size of people shared are listed (counting sharers of every item is slow).
+TOP_CANDIDATES = 5
 
 
 @dataclass
@@ -177,12 +180,16 @@ FROM ({people}) p
 UNION ALL
 SELECT 'content', NULL, NULL, top.item_id, {top_figures}, {titles}
 FROM (
-    SELECT item_id, {named_sums}
-    FROM {content_day} WHERE day >= %s AND day <= %s AND {teams}
-    GROUP BY item_id
-    HAVING (
+    SELECT candidate.* FROM (
+        SELECT item_id, {named_sums}
+        FROM {content_day} WHERE day >= %s AND day <= %s AND {teams}
+        GROUP BY item_id
+        ORDER BY clicks DESC, potential_reach DESC, item_id
+        LIMIT %s
+    ) candidate
+    WHERE (
         SELECT COUNT(DISTINCT f.user_id) FROM {facts} f
-        WHERE f.item_id = {content_day}.item_id AND f.shared_on <= %s AND {teams}
+        WHERE f.item_id = candidate.item_id AND f.shared_on <= %s AND {teams}
     ) >= %s
     ORDER BY clicks DESC, potential_reach DESC, item_id
     LIMIT %s
@@ -245,7 +252,7 @@ def _figure_query(scope: Scope, period: Period) -> list[tuple]:
         *(previous.start, period.end, *team_params),
         *(period.start, period.end, *team_params),
         *(period.start, period.end, previous.start, previous.end, *people_params),
-        *(period.start, period.end, *team_params),
+        *(period.start, period.end, *team_params, TOP_CONTENT * TOP_CANDIDATES),
         *(period.end, *team_params, min_group_size()),
         TOP_CONTENT,
     ]
