@@ -51,6 +51,9 @@ class ShareFacts(models.Model):
         indexes = [
             models.Index(fields=["shared_on", "team"]),
             models.Index(fields=["user", "shared_on"]),
+            # How many people of a scope shared an item (top content lists only items shared
+            # by the minimum group size), read from the index alone.
+            models.Index(fields=["item", "team", "user"], name="posts_facts_item_team_user"),
         ]
 
     def __str__(self) -> str:
