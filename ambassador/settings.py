@@ -511,6 +511,10 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="ambassador-demo")
 # How long a resolved tracked link (code -> share, destination) stays in the cache.
 TRACKED_LINK_CACHE_SECONDS = env.int("TRACKED_LINK_CACHE_SECONDS", default=3600)
 TRACKED_LINK_KEY_PREFIX = env.str("TRACKED_LINK_KEY_PREFIX", default="amb:tl:")
+# Links each web process remembers (posts.tracked_links.memo), so a busy link costs no round
+# trip; 0 switches it off. A changed destination reaches every process within the check.
+TRACKED_LINK_MEMO_SIZE = env.int("TRACKED_LINK_MEMO_SIZE", default=50_000)
+TRACKED_LINK_MEMO_CHECK_SECONDS = env.float("TRACKED_LINK_MEMO_CHECK_SECONDS", default=1.0)
 # The WSGI callable that answers /r/<code> in front of Django (ambassador/wsgi.py): no
 # request object, no middleware; anything it cannot answer exactly as the Django view would
 # goes on to Django. Empty: Django answers every tracked link (posts.middleware).
@@ -529,6 +533,9 @@ CLICK_RETENTION_DAYS = env.int("CLICK_RETENTION_DAYS", default=400)
 CLICK_STREAM_KEY = env.str("CLICK_STREAM_KEY", default="amb:clicks")
 CLICK_STREAM_GROUP = "flush"
 CLICK_BUFFER_TIMEOUT_SECONDS = env.float("CLICK_BUFFER_TIMEOUT_SECONDS", default=0.5)
+# Each web process sends the clicks of remembered links to the stream in one batch every
+# this many milliseconds (posts.tracked_links.writer); 0: each click as it comes.
+CLICK_WRITE_WINDOW_MS = env.int("CLICK_WRITE_WINDOW_MS", default=20)
 CLICK_FLUSH_BATCH_SIZE = env.int("CLICK_FLUSH_BATCH_SIZE", default=2000)
 # One flush task keeps taking batches for at most this long.
 CLICK_FLUSH_MAX_SECONDS = env.float("CLICK_FLUSH_MAX_SECONDS", default=20.0)

@@ -1,8 +1,9 @@
 -- wrk script for bench/redirect: GET /r/<code> over the seeded codes, or the bare redirect.
--- Usage: wrk ... -s bench/redirect.lua <url> -- <codes file> [bare|tracked] [close]
+-- Usage: wrk ... -s bench/redirect.lua <url> -- <codes file> [bare|tracked|head] [close]
 -- "close" sends Connection: close, a new connection per request (as each visitor's click is).
 local codes = {}
 local bare = false
+local method = "GET"
 local threads = {}
 sent = 0 -- requests written by this thread, including any still in flight when wrk stops
 
@@ -14,6 +15,8 @@ function init(args)
     if #line > 0 then codes[#codes + 1] = line end
   end
   bare = args[2] == "bare"
+  -- "head": HEAD over the codes (redirected, never counted), to warm the workers' memory.
+  if args[2] == "head" then method = "HEAD" end
   if args[3] == "close" then wrk.headers["Connection"] = "close" end
   math.randomseed(os.time() + math.floor(os.clock() * 1000000))
 end
@@ -27,7 +30,7 @@ function request()
   if bare then
     return wrk.format("GET", "/bench-bare/")
   end
-  return wrk.format("GET", "/r/" .. codes[math.random(#codes)])
+  return wrk.format(method, "/r/" .. codes[math.random(#codes)])
 end
 
 function done(summary, latency, requests)

@@ -22,6 +22,7 @@ from django.utils import translation
 
 from accounts.models import Team, User
 from ambassador.celery import app as celery_app
+from posts.tracked_links.memo import memo
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, give_mfa
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,10 +79,17 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings, request):
-    """Each test starts with an empty cache (rate limits, resolved links)."""
+    """Each test starts with an empty cache (rate limits, resolved links) and a process that
+    remembers no tracked link. Remembered links are checked against Redis on every visit,
+    and a counted click is written as it comes, so that a test sees its effect at once
+    (tests/posts/test_click_writer.py runs the production timing)."""
+    settings.TRACKED_LINK_MEMO_CHECK_SECONDS = 0
+    settings.CLICK_WRITE_WINDOW_MS = 0
     cache.clear()
+    memo.clear()
     yield
     cache.clear()
+    memo.clear()
 
 
 # --- A real Celery worker -------------------------------------------------------------------

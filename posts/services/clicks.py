@@ -6,12 +6,14 @@ The pipeline, hot path first:
 1. The redirect view decides whether a visit counts (``click_is_countable``) and calls
    ``tracked_link_visit``, which hashes the visitor with today's salt (no address leaves
    the request).
-2. With Redis, one round trip resolves the code and appends one event with a unique id to
-   a Redis stream (``posts.tracked_links``). Without Redis, or when Redis fails, the link
-   comes from the database and the click is written directly.
+2. With Redis, one round trip looks the code up and appends the visit, with a unique event
+   id, to a Redis stream (``posts.tracked_links``). Without Redis, or when Redis fails, the
+   link comes from the database and the click is written directly.
 3. ``clicks_flush`` (a Celery task on beat, every few seconds) claims events through a
-   consumer group, inserts them with ``ON CONFLICT (event_id) DO NOTHING``, recomputes the
-   daily totals of the shares it touched, commits, and only then acknowledges. A worker
+   consumer group, resolves the visits' codes to their shares in one query (dropping unknown
+   codes and the sharer's own visits), inserts them with ``ON CONFLICT (event_id) DO
+   NOTHING``, recomputes the daily totals of the shares it touched, commits, and only then
+   acknowledges. A worker
    killed anywhere in between leaves its events pending; the next flush reclaims them, and
    the unique event id makes the retry harmless: nothing lost, nothing counted twice. A
    store that failed (PostgreSQL down) leaves them pending for the same worker, which takes
@@ -32,7 +34,6 @@ import secrets
 import socket
 import time
 import uuid
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import redis
@@ -48,9 +49,13 @@ from posts.tracked_links import (
     CODE_RE,
     ClickEvent,
     TrackedLink,
+    Visit,
+    click_stream_send,
     redis_client,
+    stream_entry_decode,
     tracked_link_follow,
 )
+from posts.tracked_links.writer import writer
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +80,7 @@ def click_is_countable(*, method: str, meta, user_agent: str) -> bool:
 
 
 def _is_sharer(visitor_user_id: str | None, sharer_id: int) -> bool:
-    return visitor_user_id is not None and str(visitor_user_id) == str(sharer_id)
+    return bool(visitor_user_id) and str(visitor_user_id) == str(sharer_id)
 
 
 # --- Visitor hashes and the daily salt ------------------------------------------------------
@@ -177,30 +182,50 @@ def guess_limited(*, address: str) -> bool:
 # --- Recording clicks -----------------------------------------------------------------------
 
 
-def click_event_new(*, share_id: int, address: str, user_agent: str) -> ClickEvent:
+def visit_new(*, code: str, address: str, user_agent: str, visitor_user_id: str | None) -> Visit:
     now = time.time()
     day = datetime.fromtimestamp(now, UTC).date()
-    return ClickEvent(
-        event_id=uuid.uuid4().hex,
-        share_id=share_id,
+    return Visit(
+        event_id=secrets.token_hex(16),
+        code=code,
         at_ms=int(now * 1000),
         visitor_hash=visitor_hash(address=address, user_agent=user_agent, day=day),
+        visitor_id=visitor_user_id or "",
     )
 
 
 def click_register(*, event: ClickEvent) -> None:
-    """Record one counted click: to the Redis buffer, else straight to the database.
+    """Record one counted click: to the Redis stream (through this process's writer, which
+    sends a batch every ``CLICK_WRITE_WINDOW_MS``; at once when that is 0), else straight to
+    the database.
 
-    Raises only if both fail; callers on the redirect path catch that and redirect anyway.
+    Raises only if both fail on an immediate write; callers on the redirect path catch that
+    and redirect anyway.
     """
     client = redis_client()
     if client is not None:
+        if settings.CLICK_WRITE_WINDOW_MS > 0:
+            writer.add(event)
+            return
         try:
-            client.xadd(settings.CLICK_STREAM_KEY, event.as_fields())
+            click_stream_send([event])
             return
         except Exception:
             logger.warning("click buffer unavailable; writing the click directly")
     clicks_store(events=[event])
+
+
+def _store_held(events: list[ClickEvent]) -> None:
+    """The writer's way to PostgreSQL when Redis fails, from its own thread. Its connection
+    is closed again at once: this runs only while Redis is down, and a connection kept by a
+    thread no request ever ends would outlive a PostgreSQL restart unnoticed."""
+    try:
+        clicks_store(events=events)
+    finally:
+        connection.close()
+
+
+writer.configure(send=click_stream_send, store=_store_held)
 
 
 def tracked_link_visit(
@@ -208,29 +233,30 @@ def tracked_link_visit(
 ) -> TrackedLink | None:
     """Resolve ``code`` and record the click when it counts; None for an unknown code.
 
-    With Redis both happen in one round trip (``tracked_link_follow``). Otherwise (cache
-    miss, Redis down, embedded default) the link comes from the database and the click goes
-    through ``click_register``. A tracking failure is logged, never raised: the redirect
-    must not fail because of it.
+    With Redis both happen in one round trip (``tracked_link_follow``). Otherwise (Redis
+    down, the embedded default) the link comes from the database and the click, unless the
+    visitor is the sharer, goes through ``click_register``. A tracking failure is logged,
+    never raised: the redirect must not fail because of it.
     """
     if not CODE_RE.fullmatch(code):
         return None
-    event = None
+    visit = None
     if countable:
-        # The share id is filled in by the script (or below); 0 is a placeholder.
         try:
-            event = click_event_new(share_id=0, address=address, user_agent=user_agent)
+            visit = visit_new(
+                code=code, address=address, user_agent=user_agent, visitor_user_id=visitor_user_id
+            )
         except Exception:  # no salt: PostgreSQL and Redis both down; redirect anyway
             logger.exception("click tracking failed: no visitor salt")
-    link, recorded = tracked_link_follow(code=code, event=event, visitor_user_id=visitor_user_id)
+    link, recorded = tracked_link_follow(code=code, visit=visit)
     if (
         link is not None
-        and event is not None
+        and visit is not None
         and not recorded
         and not _is_sharer(visitor_user_id, link.sharer_id)
     ):
         try:
-            click_register(event=replace(event, share_id=link.share_id))
+            click_register(event=visit.resolved(share_id=link.share_id))
         except Exception:
             logger.exception("click tracking failed for share %s", link.share_id)
     return link
@@ -367,7 +393,8 @@ def clicks_claim(*, buffer, consumer: str, count: int, reclaim_idle_ms: int | No
     """Claim up to ``count`` events: first this consumer's own pending ones (a store that
     failed), then any left pending by a dead flush, then new ones.
 
-    Returns a list of (stream id, ClickEvent). Claimed events stay pending until acknowledged.
+    Returns a list of (stream id, ClickEvent or Visit). Claimed events stay pending until
+    acknowledged.
     """
     _ensure_group(buffer)
     key, group = settings.CLICK_STREAM_KEY, settings.CLICK_STREAM_GROUP
@@ -383,12 +410,41 @@ def clicks_claim(*, buffer, consumer: str, count: int, reclaim_idle_ms: int | No
     if not entries:
         response = buffer.xreadgroup(group, consumer, {key: ">"}, count=count)
         entries = response[0][1] if response else []
-    # Entries deleted from the stream while still pending come back without fields: nothing
-    # to store, acknowledge them.
-    gone = [entry_id for entry_id, fields in entries if not fields]
-    if gone:
-        buffer.xack(key, group, *gone)
-    return [(entry_id, ClickEvent.from_fields(fields)) for entry_id, fields in entries if fields]
+    # Entries deleted from the stream while still pending come back without fields, and an
+    # entry in no known form cannot be stored: acknowledge (and delete) them.
+    claimed, gone = [], []
+    for entry_id, fields in entries:
+        decoded = stream_entry_decode(fields) if fields else None
+        if decoded is None:
+            gone.append(entry_id)
+        else:
+            claimed.append((entry_id, decoded))
+    clicks_acknowledge(buffer=buffer, entry_ids=gone)
+    return claimed
+
+
+def clicks_resolve(*, claimed: list[ClickEvent | Visit]) -> list[ClickEvent]:
+    """The clicks behind claimed events: each visit resolved to its share by its code (one
+    query), unless the code is unknown (a guess, a deleted share) or the visitor is the
+    sharer; events already resolved as they are."""
+    visits = [v for v in claimed if isinstance(v, Visit)]
+    shares = {}
+    if visits:
+        shares = {
+            code: (share_id, sharer_id)
+            for code, share_id, sharer_id in Share.objects.filter(
+                code__in={v.code for v in visits}
+            ).values_list("code", "id", "user_id")
+        }
+    events = []
+    for entry in claimed:
+        if isinstance(entry, ClickEvent):
+            events.append(entry)
+            continue
+        share = shares.get(entry.code)
+        if share is not None and not _is_sharer(entry.visitor_id, share[1]):
+            events.append(entry.resolved(share_id=share[0]))
+    return events
 
 
 def clicks_acknowledge(*, buffer, entry_ids) -> None:
@@ -413,7 +469,7 @@ def clicks_flush(*, batch_size: int | None = None, max_seconds: float | None = N
         claimed = clicks_claim(buffer=buffer, consumer=consumer, count=batch_size)
         if not claimed:
             break
-        stored += clicks_store(events=[event for _id, event in claimed])
+        stored += clicks_store(events=clicks_resolve(claimed=[event for _id, event in claimed]))
         clicks_acknowledge(buffer=buffer, entry_ids=[entry_id for entry_id, _e in claimed])
         if len(claimed) < batch_size:
             # Caught up. Stop rather than chase a trickle in tiny batches: each batch costs a

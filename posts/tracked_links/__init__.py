@@ -1,28 +1,31 @@
-"""The tracked link ``/r/<code>``: its path, its two wire formats, its Redis client, and
-how a code is followed and resolved.
+"""The tracked link ``/r/<code>``: its path, its wire formats, its Redis client, and how a
+code is followed and resolved.
 
 With Redis, a link lives in two places:
 
 - the cached link under ``TRACKED_LINK_KEY_PREFIX + code``: ``TrackedLink.pack()``, the
   share id, the sharer's id and the destination, separated by ``LINK_SEPARATOR``;
-- each counted click as one entry of the ``CLICK_STREAM_KEY`` stream: one field,
-  ``EVENT_FIELD``, holding ``ClickEvent.encode()``.
+- each counted visit as one entry of the ``CLICK_STREAM_KEY`` stream, in one of two forms:
+  ``VISIT_FIELD`` holding ``Visit.encode()`` (what the redirect writes: the code as visited,
+  resolved to its share by the flush) or ``EVENT_FIELD`` holding ``ClickEvent.encode()`` (a
+  click already resolved to its share: written when the link came from the database).
 
-Both formats are defined here once. The Lua script beside this file (``follow.lua``) reads
-the cached link and writes the click event on the redirect's one round trip; it gets every
-detail of both formats as arguments built by ``tracked_link_follow`` from these constants.
+All formats are defined here once. The redirect sends the lookup of the cached link and the
+visit together (``tracked_link_follow``): two plain commands in one round trip, written
+before the code is known to exist. The flush drops visits of unknown codes and the sharer's
+own, which it learns from the database in one query per batch.
 Without Redis (the embedded default) the cached link goes to Django's cache and clicks are
 written to the database directly (``posts.services.clicks``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
@@ -32,6 +35,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from posts.models import Share
+from posts.tracked_links.memo import memo
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +53,10 @@ UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
 
 LINK_SEPARATOR = "\t"
 EVENT_FIELD = "c"
+VISIT_FIELD = "v"
 EVENT_SEPARATOR = ":"
 _EVENT_FIELD_BYTES = EVENT_FIELD.encode()
+_VISIT_FIELD_BYTES = VISIT_FIELD.encode()
 
 
 @dataclass(frozen=True)
@@ -74,37 +80,73 @@ class TrackedLink:
 
 @dataclass(frozen=True)
 class ClickEvent:
-    """One counted click; ``event_id`` is made on the hot path and keeps the flush idempotent."""
+    """One counted click of a known share; ``event_id`` is made on the hot path and keeps
+    every store idempotent."""
 
     event_id: str
     share_id: int
     at_ms: int
     visitor_hash: str
 
-    def around_share(self) -> tuple[str, str]:
-        """The encoded event before and after the share id: the script, which learns the
-        share id from the cached link, puts the two halves around it."""
-        return (
-            f"{self.event_id}{EVENT_SEPARATOR}",
-            f"{EVENT_SEPARATOR}{self.at_ms}{EVENT_SEPARATOR}{self.visitor_hash}",
-        )
-
     def encode(self) -> str:
-        head, tail = self.around_share()
-        return f"{head}{self.share_id}{tail}"
+        return EVENT_SEPARATOR.join(
+            (self.event_id, str(self.share_id), str(self.at_ms), self.visitor_hash)
+        )
 
     def as_fields(self) -> dict[str, str]:
         # One field per stream entry: a quarter of the parsing work for the flush.
         return {EVENT_FIELD: self.encode()}
 
-    @classmethod
-    def from_fields(cls, fields: dict[bytes, bytes]) -> ClickEvent:
-        event_id, share_id, at_ms, visitor = (
-            fields[_EVENT_FIELD_BYTES].decode().split(EVENT_SEPARATOR)
+
+@dataclass(frozen=True)
+class Visit:
+    """A visit that counts unless the flush finds its code unknown or the visitor its sharer:
+    what the redirect writes before it knows the share (``visitor_id`` is "" when the
+    visitor is nobody we know)."""
+
+    event_id: str
+    code: str
+    at_ms: int
+    visitor_hash: str
+    visitor_id: str
+
+    def encode(self) -> str:
+        # Codes match CODE_RE and ids are digits: neither holds the separator.
+        return EVENT_SEPARATOR.join(
+            (self.event_id, self.code, str(self.at_ms), self.visitor_hash, self.visitor_id)
         )
-        return cls(
+
+    def as_fields(self) -> dict[str, str]:
+        return {VISIT_FIELD: self.encode()}
+
+    def resolved(self, *, share_id: int) -> ClickEvent:
+        return ClickEvent(
+            event_id=self.event_id,
+            share_id=share_id,
+            at_ms=self.at_ms,
+            visitor_hash=self.visitor_hash,
+        )
+
+
+def stream_entry_decode(fields: dict[bytes, bytes]) -> ClickEvent | Visit | None:
+    """A stream entry's event or visit; None for an entry in neither form."""
+    value = fields.get(_VISIT_FIELD_BYTES)
+    if value is not None:
+        event_id, code, at_ms, visitor, visitor_id = value.decode().split(EVENT_SEPARATOR)
+        return Visit(
+            event_id=event_id,
+            code=code,
+            at_ms=int(at_ms),
+            visitor_hash=visitor,
+            visitor_id=visitor_id,
+        )
+    value = fields.get(_EVENT_FIELD_BYTES)
+    if value is not None:
+        event_id, share_id, at_ms, visitor = value.decode().split(EVENT_SEPARATOR)
+        return ClickEvent(
             event_id=event_id, share_id=int(share_id), at_ms=int(at_ms), visitor_hash=visitor
         )
+    return None
 
 
 _clients: dict[str, redis.Redis] = {}
@@ -231,66 +273,80 @@ def _link_from_database(code: str) -> TrackedLink | None:
     return link
 
 
-_FOLLOW_LUA = (Path(__file__).with_name("follow.lua")).read_text()
-_FOLLOW_SHA = hashlib.sha1(_FOLLOW_LUA.encode()).hexdigest()  # noqa: S324 (Redis's script id)
+_hot = threading.local()
 
 
-def _follow(client: redis.Redis, *args):
-    """EVALSHA on a pooled connection, without redis-py's per-command machinery (retries,
-    timing hooks, the Script wrapper: more than the round trip costs). The script is loaded
-    on first use and again after a Redis restart; a connection that failed mid-answer is
-    dropped, so its half-read reply never reaches the next command."""
-    pool = client.connection_pool
-    conn = pool.get_connection()
+def _hot_connection(client: redis.Redis):
+    """This thread's own connection for the redirect: the pool's bookkeeping (locks, its
+    observability hooks) costs more than the round trip's Python. Made with the pool's own
+    class and arguments (URL, timeouts), once per thread and process."""
+    conn = getattr(_hot, "conn", None)
+    if conn is None or _hot.pid != os.getpid() or _hot.client is not client:
+        pool = client.connection_pool
+        conn = pool.connection_class(**pool.connection_kwargs)
+        _hot.conn, _hot.pid, _hot.client = conn, os.getpid(), client
+    return conn
+
+
+def _round_trip(client: redis.Redis, commands: list[tuple]) -> list:
+    """Send ``commands`` together and read every reply. A connection that failed is dropped,
+    so that a half-read reply never reaches the next request (it reconnects on next use)."""
+    conn = _hot_connection(client)
     try:
-        conn.send_command("EVALSHA", _FOLLOW_SHA, 2, *args)
-        try:
-            return conn.read_response()
-        except redis.exceptions.NoScriptError:
-            conn.send_command("SCRIPT", "LOAD", _FOLLOW_LUA)
-            conn.read_response()
-            conn.send_command("EVALSHA", _FOLLOW_SHA, 2, *args)
-            return conn.read_response()
+        conn.send_packed_command(conn.pack_commands(commands), check_health=False)
+        return [conn.read_response() for _ in commands]
     except BaseException:
         conn.disconnect()
         raise
-    finally:
-        pool.release(conn)
 
 
-def tracked_link_follow(
-    *, code: str, event: ClickEvent | None, visitor_user_id: str | None
-) -> tuple[TrackedLink | None, bool]:
-    """Resolve ``code`` and, with Redis, record ``event`` in the same round trip unless the
-    visitor is the sharer (the event's share id is filled in by the script).
+def _generation_key() -> str:
+    return settings.TRACKED_LINK_KEY_PREFIX + "generation"
 
-    Returns the link (None for an unknown code) and whether ``event`` was dealt with: False
-    when the link came from the database (a cache miss, Redis down, the embedded default),
-    and the caller decides about the click itself. The caller has checked ``code`` against
-    ``CODE_RE`` (a code that does not match is found nowhere anyway).
+
+def _generation(client: redis.Redis):
+    return _round_trip(client, [("GET", _generation_key())])[0]
+
+
+def tracked_link_follow(*, code: str, visit: Visit | None) -> tuple[TrackedLink | None, bool]:
+    """Resolve ``code``: from this process's memory, else from Redis, writing ``visit`` to
+    the click stream in the same round trip (the flush resolves it, and drops it if the
+    code is unknown or the visitor is the sharer), else from the database.
+
+    Returns the link (None for an unknown code) and whether ``visit`` was written; when it
+    was not (a remembered link, Redis down, the embedded default), the caller decides about
+    the click itself. The caller has checked ``code`` against ``CODE_RE``.
     """
     client = redis_client()
     if client is not None:
-        head, tail = event.around_share() if event else ("", "")
+        link = memo.get(code, generation_reader=lambda: _generation(client))
+        if link is not None:
+            return link, False
+        commands: list[tuple] = [("GET", link_cache_key(code))]
+        if visit is not None:
+            commands.append(("XADD", settings.CLICK_STREAM_KEY, "*", VISIT_FIELD, visit.encode()))
         try:
-            packed = _follow(
-                client,
-                link_cache_key(code),
-                settings.CLICK_STREAM_KEY,
-                LINK_SEPARATOR,
-                "" if visitor_user_id is None else str(visitor_user_id),
-                EVENT_FIELD if event else "",
-                head,
-                tail,
-            )
+            packed = _round_trip(client, commands)[0]
         except Exception:
+            # The visit may have been written before the failure: if the caller writes it
+            # again, its event id makes the second copy count nothing.
             logger.warning("tracked link cache unavailable")
         else:
-            if packed:
-                return TrackedLink.unpack(packed), True
-            # Not cached: the script has just looked, so go straight to the database.
-            return _link_from_database(code), False
+            # Not cached: the lookup has just looked, so go straight to the database.
+            link = TrackedLink.unpack(packed) if packed else _link_from_database(code)
+            if link is not None:
+                memo.put(code, link)
+            return link, visit is not None
     return tracked_link_resolve(code=code), False
+
+
+def click_stream_send(events: list[ClickEvent]) -> None:
+    """Append resolved click events to the stream in one round trip (raises on failure)."""
+    client = redis_client()
+    if client is None:
+        raise redis.ConnectionError("no Redis configured")
+    key = settings.CLICK_STREAM_KEY
+    _round_trip(client, [("XADD", key, "*", EVENT_FIELD, e.encode()) for e in events])
 
 
 def tracked_links_forget(*, item_id: int) -> None:
@@ -324,3 +380,10 @@ def _tracked_links_forget(item_id: int) -> None:
             batch = []
     if batch:
         delete(batch)
+    # Every process forgets the links it remembers (posts.tracked_links.memo).
+    try:
+        if client is not None:
+            client.incr(_generation_key())
+    except Exception:
+        logger.warning("tracked link cache unavailable")
+    memo.clear()

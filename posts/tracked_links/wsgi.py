@@ -3,9 +3,10 @@
 The view (``posts.views.clicks``) behind ``posts.middleware`` already skips the middleware
 stack, yet Django still builds a request, resolves the URL, builds a response and runs it
 back through its handler: on a redirect that is most of the work. Here a known code costs
-the environ lookups, one Redis round trip and a list of headers, with exactly the view's
-rules (they are the same functions: ``posts.services.clicks``). What it cannot answer
-exactly as the Django path would goes on to Django unchanged:
+the environ lookups, a link this process remembers (or one Redis round trip) and a list of
+headers, with exactly the view's rules (they are the same functions:
+``posts.services.clicks``). What it cannot answer exactly as the Django path would goes on
+to Django unchanged:
 
 - anything but GET or HEAD (405), a path that is not ``/r/`` + a code (404 from the URLconf);
 - a plain-HTTP request when ``SECURE_SSL_REDIRECT`` sends it to HTTPS first;
@@ -20,7 +21,6 @@ it: that is the rare path, and the page must be the same.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
@@ -122,7 +122,9 @@ class TrackedLinkApplication:
                 secure,
             )
         location = iri_to_uri(link.destination)
-        if urlsplit(location).scheme not in _REDIRECT_SCHEMES:
+        # urlsplit's scheme, for a URI (iri_to_uri has quoted spaces and control characters):
+        # what comes before the first colon, if it is an allowed scheme.
+        if location.partition(":")[0].lower() not in _REDIRECT_SCHEMES:
             return None
         headers = [
             ("Content-Type", "text/html; charset=utf-8"),

@@ -1,6 +1,8 @@
 """Counting clicks honestly: who counts, uniques, salts, privacy, flush."""
 
 import logging
+import time
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from django.test import override_settings
 from posts.bots import BOT_PATTERNS, is_bot
 from posts.models import Click, ClickSalt, ShareDailyClicks
 from posts.services import clicks as services
-from posts.tracked_links import ClickEvent, TrackedLink, link_cache_key, redis_client
+from posts.tracked_links import ClickEvent, TrackedLink, Visit, link_cache_key, redis_client
 from tests.posts.factories import BROWSER_UA, ShareFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,7 +249,9 @@ def test_flush_stored_then_killed_before_ack_counts_once(client, settings):
         client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
     buffer = redis_client()
     claimed = services.clicks_claim(buffer=buffer, consumer="dead-worker", count=100)
-    services.clicks_store(events=[event for _id, event in claimed])  # committed, never acked
+    services.clicks_store(  # committed, never acked
+        events=services.clicks_resolve(claimed=[event for _id, event in claimed])
+    )
     _flush()
     assert Click.objects.count() == 3
     assert _totals(share) == (3, 1)
@@ -339,11 +343,83 @@ def test_click_human_on_cached_link_is_counted(client, django_assert_num_queries
     assert _totals(share) == (2, 1)
 
 
-def test_click_after_redis_lost_its_scripts_is_counted(client):
+def _visit(share_code: str, *, event_id: str, visitor_id: str = "") -> Visit:
+    return Visit(
+        event_id=event_id,
+        code=share_code,
+        at_ms=int(datetime.now(UTC).timestamp() * 1000),
+        visitor_hash="c" * 64,
+        visitor_id=visitor_id,
+    )
+
+
+def test_click_on_uncached_link_is_written_once_to_the_stream(client):
     share = ShareFactory()
-    client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")  # caches the link
-    redis_client().script_flush()  # as after a Redis restart
     response = client.get(f"/r/{share.code}", HTTP_USER_AGENT=BROWSER_UA)
+    assert (response.status_code, response["Location"]) == (302, _destination(share))
+    # The visit went with the lookup; the database answered the link, nothing was written
+    # there yet, and the link is cached for the next visit.
+    assert redis_client().xlen("amb:clicks") == 1
+    assert Click.objects.count() == 0
+    assert redis_client().get(link_cache_key(share.code)) is not None
     _flush()
-    assert response.status_code == 302
+    assert _totals(share) == (1, 1)
+
+
+def test_click_on_unknown_code_is_dropped_by_the_flush(client):
+    response = client.get("/r/NoSuchCode12", HTTP_USER_AGENT=BROWSER_UA)
+    assert response.status_code == 404
+    assert redis_client().xlen("amb:clicks") == 1  # written with the lookup, before it missed
+    _flush()
+    assert Click.objects.count() == 0
+    assert redis_client().xlen("amb:clicks") == 0
+
+
+def test_flush_resolves_visits_and_drops_the_sharers_own():
+    share = ShareFactory()
+    other = ShareFactory()
+    buffer = redis_client()
+    buffer.xadd("amb:clicks", _visit(share.code, event_id="a" * 32).as_fields())
+    buffer.xadd(
+        "amb:clicks",
+        _visit(share.code, event_id="b" * 32, visitor_id=str(share.user_id)).as_fields(),
+    )
+    buffer.xadd(
+        "amb:clicks",
+        _visit(share.code, event_id="c" * 32, visitor_id=str(other.user_id)).as_fields(),
+    )
+    assert services.clicks_flush() == 2
+    assert sorted(Click.objects.values_list("event_id", flat=True)) == [
+        uuid.UUID("a" * 32),
+        uuid.UUID("c" * 32),
+    ]
+    assert set(Click.objects.values_list("share_id", flat=True)) == {share.pk}
+    assert buffer.xlen("amb:clicks") == 0
+
+
+def test_flush_stores_resolved_events_and_acknowledges_unreadable_entries():
+    share = ShareFactory()
+    buffer = redis_client()
+    event = ClickEvent(
+        event_id="d" * 32, share_id=share.pk, at_ms=int(time.time() * 1000), visitor_hash="e" * 64
+    )
+    buffer.xadd("amb:clicks", event.as_fields())
+    buffer.xadd("amb:clicks", {"unknown": "entry"})
+    assert services.clicks_flush() == 1
+    assert list(Click.objects.values_list("event_id", "share_id")) == [
+        (uuid.UUID("d" * 32), share.pk)
+    ]
+    assert buffer.xlen("amb:clicks") == 0
+    assert buffer.xpending("amb:clicks", "flush")["pending"] == 0
+
+
+def test_visit_written_to_both_stores_counts_once():
+    """A round trip that failed after Redis took the visit: the redirect writes the click
+    directly as well, with the same event id, and the flush's copy counts nothing more."""
+    share = ShareFactory()
+    visit = _visit(share.code, event_id="f" * 32)
+    redis_client().xadd("amb:clicks", visit.as_fields())
+    services.clicks_store(events=[visit.resolved(share_id=share.pk)])
+    _flush()
+    assert Click.objects.count() == 1
     assert _totals(share) == (1, 1)

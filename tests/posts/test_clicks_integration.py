@@ -61,7 +61,9 @@ def test_integration_flush_killed_between_claim_and_ack_recovers_exactly(client,
     # 300 events are stored but still pending, 700 are claimed but never stored.
     claimed = services.clicks_claim(buffer=buffer, consumer="killed-worker", count=CLICKS)
     assert len(claimed) == CLICKS
-    services.clicks_store(events=[event for _id, event in claimed[:300]])
+    services.clicks_store(
+        events=services.clicks_resolve(claimed=[event for _id, event in claimed[:300]])
+    )
     assert Click.objects.count() == 300
     flush_clicks.delay()
     assert celery_worker.wait_for(_drained(CLICKS))
