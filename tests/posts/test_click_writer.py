@@ -100,7 +100,9 @@ def test_memo_off_remembers_nothing(settings):
 
 
 @pytest.mark.django_db
-def test_clicks_of_remembered_links_reach_the_stream_in_batches(client, settings):
+def test_clicks_of_remembered_links_reach_the_stream_through_the_writer(client, settings):
+    """Delivery with the production window; that the writer holds clicks rather than writing
+    each at once is shown by test_a_process_that_exits_sends_what_it_holds_first."""
     settings.CLICK_WRITE_WINDOW_MS = 20
     share = ShareFactory()
     client.get(f"/r/{share.code}", HTTP_USER_AGENT="Twitterbot/1.0")  # remembered now
